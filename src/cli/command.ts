@@ -1,0 +1,70 @@
+/**
+ * @module
+ * The shape of a `furrow` sub-command. Each command reads its flags (and, where it has one, the
+ * config file) once, validates them, and reports a usage error as one clear line and exit code 2.
+ * Input and output go through `CommandIO`, so tests drive commands in-process with real streams.
+ */
+import { parseArgs, type ParseArgsConfig } from "node:util";
+
+/** Where a command reads and writes. `main.ts` binds these to the process. */
+export interface CommandIO {
+  readonly stdin: ReadableStream<Uint8Array>;
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  /** Resolves when the user asks the command to stop (SIGINT/SIGTERM). */
+  readonly stopped: Promise<void>;
+}
+
+export interface Command {
+  /** Words after `furrow`, e.g. `["decode", "raw"]`. */
+  readonly path: readonly string[];
+  readonly summary: string;
+  /** Full `--help` text. */
+  readonly help: string;
+  /** Runs the command and returns the process exit code. */
+  run(argv: readonly string[], io: CommandIO): Promise<number>;
+}
+
+/** A flag or config problem: `main.ts` prints its message as one line and exits with 2. */
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+}
+
+/** `parseArgs` with strict checking, turning its exceptions into a `UsageError`. */
+export function parseFlags<T extends NonNullable<ParseArgsConfig["options"]>>(
+  argv: readonly string[],
+  options: T,
+  allowPositionals = false,
+): { values: { [K in keyof T]?: T[K]["type"] extends "boolean" ? boolean : string }; positionals: string[] } {
+  try {
+    const parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals });
+    return parsed as unknown as {
+      values: { [K in keyof T]?: T[K]["type"] extends "boolean" ? boolean : string };
+      positionals: string[];
+    };
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+/** Reads a whole stream into bytes. */
+export async function readAll(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+/** Yields the lines of a text stream (without their `\n` or `\r\n`), as they arrive. */
+export async function* readLines(stream: ReadableStream<Uint8Array>): AsyncGenerator<string> {
+  const decoder = new TextDecoder();
+  let pending = "";
+  for await (const chunk of stream as unknown as AsyncIterable<Uint8Array>) {
+    pending += decoder.decode(chunk, { stream: true });
+    let nl = pending.indexOf("\n");
+    while (nl >= 0) {
+      yield pending.slice(0, nl).replace(/\r$/, "");
+      pending = pending.slice(nl + 1);
+      nl = pending.indexOf("\n");
+    }
+  }
+  pending += decoder.decode();
+  if (pending.length > 0) yield pending.replace(/\r$/, "");
+}
