@@ -4,7 +4,7 @@
  * config file) once, validates them, and reports a usage error as one clear line and exit code 2.
  * Input and output go through `CommandIO`, so tests drive commands in-process with real streams.
  */
-import { parseArgs, type ParseArgsConfig } from "node:util";
+import { type ParseArgsConfig, parseArgs } from "node:util";
 
 /** Where a command reads and writes. `main.ts` binds these to the process. */
 export interface CommandIO {

@@ -8,7 +8,12 @@ import { decodeEnrichedCommand } from "./commands/enriched.ts";
 import { decodeRawCommand, encodeRawCommand } from "./commands/raw.ts";
 import { upCommand } from "./commands/up.ts";
 
-export const commands: readonly Command[] = [upCommand, decodeRawCommand, encodeRawCommand, decodeEnrichedCommand];
+export const commands: readonly Command[] = [
+  upCommand,
+  decodeRawCommand,
+  encodeRawCommand,
+  decodeEnrichedCommand,
+];
 
 function overview(): string {
   const width = Math.max(...commands.map((c) => c.path.join(" ").length));
@@ -29,7 +34,8 @@ function overview(): string {
 export function findCommand(argv: readonly string[]): { command: Command; rest: string[] } | null {
   let best: Command | null = null;
   for (const c of commands) {
-    if (c.path.every((w, i) => argv[i] === w) && (best === null || c.path.length > best.path.length)) best = c;
+    if (c.path.every((w, i) => argv[i] === w) && (best === null || c.path.length > best.path.length))
+      best = c;
   }
   return best ? { command: best, rest: argv.slice(best.path.length) } : null;
 }
