@@ -68,3 +68,34 @@ export async function* readLines(stream: ReadableStream<Uint8Array>): AsyncGener
   pending += decoder.decode();
   if (pending.length > 0) yield pending.replace(/\r$/, "");
 }
+
+/**
+ * FILE as a stream, or standard input when FILE is absent or `-`. A missing file is a usage error,
+ * reported before any output.
+ */
+export async function openInput(
+  file: string | undefined,
+  io: CommandIO,
+): Promise<ReadableStream<Uint8Array>> {
+  if (file === undefined || file === "-") return io.stdin;
+  const handle = Bun.file(file);
+  if (!(await handle.exists())) throw new UsageError(`cannot read '${file}': no such file`);
+  return handle.stream();
+}
+
+/**
+ * The lines of `input` with their 1-based numbers, ending early when the user asks to stop (Ctrl-C),
+ * even while waiting for more input.
+ */
+export async function* numberedLines(
+  input: ReadableStream<Uint8Array>,
+  io: CommandIO,
+): AsyncGenerator<[number, string]> {
+  const lines = readLines(input)[Symbol.asyncIterator]();
+  const stopped = io.stopped.then(() => null);
+  for (let n = 1; ; n++) {
+    const next = await Promise.race([lines.next(), stopped]);
+    if (next === null || next.done) return;
+    yield [n, next.value];
+  }
+}

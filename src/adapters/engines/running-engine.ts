@@ -2,8 +2,10 @@
  * @module
  * What every embedded engine hands back once it listens: its name, the URL clients use, and a
  * `stop()` that closes its server and its store. Also the two steps every HTTP engine shares:
- * listening on a free port and closing without waiting for idle keep-alive sockets.
+ * listening on a free port and closing without waiting for idle keep-alive sockets, and the whole
+ * start of the engines that are one HTTP server over a LevelDB store (kinesalite, dynalite).
  */
+import { mkdir } from "node:fs/promises";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -63,4 +65,22 @@ export function stopOnce(stop: () => Promise<void>): () => Promise<void> {
 /** `http://host:port`, with IPv6 hosts in brackets. */
 export function httpUrl(host: string, port: number): string {
   return `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+}
+
+/**
+ * Starts an engine that is one HTTP server over a LevelDB store (kinesalite, dynalite): makes the
+ * data directory if one is given, builds the server on it (in memory when `path` is absent), listens
+ * on a free port, and stops through the server's own `close()`, which also closes the store.
+ */
+export async function startLevelDbEngine(
+  name: EngineName,
+  options: EmbeddedEngineOptions,
+  createServer: (path: string | undefined) => Server,
+): Promise<RunningEngine> {
+  const host = options.host ?? DEFAULT_HOST;
+  if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
+  const server = createServer(options.dataDir);
+  const port = await listenOnFreePort(server, host);
+  const stop = stopOnce(() => closeServer(server, (cb) => server.close(cb)));
+  return { name, url: httpUrl(host, port), embedded: true, stop };
 }

@@ -7,7 +7,7 @@
 
 import { toAnalyticsJson } from "../../core/event/analytics-json.ts";
 import { decodeEnrichedTsv, describeEnrichedTsvError } from "../../core/event/tsv.ts";
-import { type Command, type CommandIO, parseFlags, readLines, UsageError } from "../command.ts";
+import { type Command, numberedLines, openInput, parseFlags, UsageError } from "../command.ts";
 
 const help = `Usage: furrow decode enriched [FILE]
 
@@ -29,13 +29,6 @@ Flags:
   -h, --help   show this help
 `;
 
-async function openInput(file: string | undefined, io: CommandIO): Promise<ReadableStream<Uint8Array>> {
-  if (file === undefined || file === "-") return io.stdin;
-  const handle = Bun.file(file);
-  if (!(await handle.exists())) throw new UsageError(`cannot read '${file}': no such file`);
-  return handle.stream();
-}
-
 export const decodeEnrichedCommand: Command = {
   path: ["decode", "enriched"],
   summary: "Print enriched TSV events as analytics-SDK JSON, one per line",
@@ -49,16 +42,8 @@ export const decodeEnrichedCommand: Command = {
     if (positionals.length > 1) throw new UsageError(`expects at most one FILE, got ${positionals.length}`);
     const input = await openInput(positionals[0], io);
 
-    const lines = readLines(input)[Symbol.asyncIterator]();
-    // A stop request (Ctrl-C) ends the loop even while it waits for more input.
-    const stopped = io.stopped.then(() => null);
-    let lineNumber = 0;
     let failed = 0;
-    for (;;) {
-      const next = await Promise.race([lines.next(), stopped]);
-      if (next === null || next.done) break;
-      lineNumber++;
-      const line = next.value;
+    for await (const [lineNumber, line] of numberedLines(input, io)) {
       if (line.length === 0) continue;
       const decoded = decodeEnrichedTsv(line);
       if (decoded.ok) {

@@ -16,7 +16,15 @@ import {
   readCollectorPayload,
   type ThriftDecodeError,
 } from "../../core/thrift/collector-payload.ts";
-import { type Command, type CommandIO, parseFlags, readAll, readLines, UsageError } from "../command.ts";
+import {
+  type Command,
+  type CommandIO,
+  numberedLines,
+  openInput,
+  parseFlags,
+  readAll,
+  UsageError,
+} from "../command.ts";
 
 const fieldList = COLLECTOR_PAYLOAD_FIELDS.map((f) => `${f.name} (${f.type})`).join(", ");
 
@@ -88,13 +96,6 @@ function parseFormat<F extends string>(value: string | undefined, allowed: reado
   throw new UsageError(`--format must be one of ${allowed.join(", ")}, got '${value}'`);
 }
 
-async function openInput(file: string | undefined, io: CommandIO): Promise<ReadableStream<Uint8Array>> {
-  if (file === undefined || file === "-") return io.stdin;
-  const handle = Bun.file(file);
-  if (!(await handle.exists())) throw new UsageError(`cannot read '${file}': no such file`);
-  return handle.stream();
-}
-
 /**
  * Reads the first chunks of `stream` (at least `size` bytes, unless it ends or the user stops)
  * and returns them with a stream that yields everything again from the start, so the format can
@@ -152,20 +153,6 @@ function toJson(p: CollectorPayload): string {
 }
 
 const explain = (e: ThriftDecodeError) => `${e.message} (${e.kind})`;
-
-/** Lines of `input` with their 1-based numbers, ending early when the user asks to stop. */
-async function* numberedLines(
-  input: ReadableStream<Uint8Array>,
-  io: CommandIO,
-): AsyncGenerator<[number, string]> {
-  const lines = readLines(input)[Symbol.asyncIterator]();
-  const stopped = io.stopped.then(() => null);
-  for (let n = 1; ; n++) {
-    const next = await Promise.race([lines.next(), stopped]);
-    if (next === null || next.done) return;
-    yield [n, next.value];
-  }
-}
 
 export const decodeRawCommand: Command = {
   path: ["decode", "raw"],

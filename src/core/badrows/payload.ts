@@ -19,8 +19,22 @@ export interface NVP {
   readonly value: string | null;
 }
 
+/**
+ * What the collector saw of the request besides its parameters, the same in both payloads: Enrich's
+ * `CollectorPayload.Source` hostname and its `CollectorPayload.Context`, less the network user id,
+ * which the two payloads name differently.
+ */
+export interface RequestContext {
+  readonly hostname: string | null;
+  readonly timestamp: Date | null;
+  readonly ipAddress: string | null;
+  readonly useragent: string | null;
+  readonly refererUri: string | null;
+  readonly headers: readonly string[];
+}
+
 /** The HTTP request as the collector recorded it. `vendor`/`version` come from the request path. */
-export interface CollectorPayload {
+export interface CollectorPayload extends RequestContext {
   readonly vendor: string;
   readonly version: string;
   readonly querystring: readonly NVP[];
@@ -28,30 +42,18 @@ export interface CollectorPayload {
   readonly body: string | null;
   readonly collector: string;
   readonly encoding: string;
-  readonly hostname: string | null;
-  readonly timestamp: Date | null;
-  readonly ipAddress: string | null;
-  readonly useragent: string | null;
-  readonly refererUri: string | null;
-  readonly headers: readonly string[];
   /** A UUID (the bad-row schemas check the format). */
   readonly networkUserId: string | null;
 }
 
 /** One event an adapter produced from a collector payload, with its parameters. */
-export interface RawEvent {
+export interface RawEvent extends RequestContext {
   readonly vendor: string;
   readonly version: string;
   readonly parameters: readonly NVP[];
   readonly contentType: string | null;
   readonly loaderName: string;
   readonly encoding: string;
-  readonly hostname: string | null;
-  readonly timestamp: Date | null;
-  readonly ipAddress: string | null;
-  readonly useragent: string | null;
-  readonly refererUri: string | null;
-  readonly headers: readonly string[];
   /** The network user id, a UUID. */
   readonly userId: string | null;
 }
@@ -79,6 +81,18 @@ function dateTime(date: Date | null): string | null {
 
 const nvpJson = (p: NVP) => ({ name: p.name, value: p.value });
 
+/** The request context's members, which both payloads write in this order after `encoding`. */
+function requestContextJson(c: RequestContext): Record<string, unknown> {
+  return {
+    hostname: c.hostname,
+    timestamp: dateTime(c.timestamp),
+    ipAddress: c.ipAddress,
+    useragent: c.useragent,
+    refererUri: c.refererUri,
+    headers: [...c.headers],
+  };
+}
+
 /** The JSON snowplow-badrows writes for a CollectorPayload. */
 export function collectorPayloadJson(p: CollectorPayload): Record<string, unknown> {
   return {
@@ -89,12 +103,7 @@ export function collectorPayloadJson(p: CollectorPayload): Record<string, unknow
     body: p.body,
     collector: p.collector,
     encoding: p.encoding,
-    hostname: p.hostname,
-    timestamp: dateTime(p.timestamp),
-    ipAddress: p.ipAddress,
-    useragent: p.useragent,
-    refererUri: p.refererUri,
-    headers: [...p.headers],
+    ...requestContextJson(p),
     networkUserId: p.networkUserId,
   };
 }
@@ -108,12 +117,7 @@ export function rawEventJson(e: RawEvent): Record<string, unknown> {
     contentType: e.contentType,
     loaderName: e.loaderName,
     encoding: e.encoding,
-    hostname: e.hostname,
-    timestamp: dateTime(e.timestamp),
-    ipAddress: e.ipAddress,
-    useragent: e.useragent,
-    refererUri: e.refererUri,
-    headers: [...e.headers],
+    ...requestContextJson(e),
     userId: e.userId,
   };
 }

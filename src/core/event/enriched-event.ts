@@ -19,6 +19,8 @@
  * - `unstruct`: one self-describing JSON (the inner event, without the unstruct_event envelope).
  */
 
+import type { SelfDescribingDataJson } from "../iglu/self-describing-data.ts";
+
 /** How a column is typed and formatted. */
 export type FieldKind =
   | "string"
@@ -36,11 +38,11 @@ export interface EnrichedField {
   readonly kind: FieldKind;
 }
 
-/** A self-describing JSON (SDJ): an Iglu schema URI and the data it describes. */
-export interface SelfDescribingJson {
-  schema: string;
-  data: unknown;
-}
+/**
+ * A self-describing JSON (SDJ): an Iglu schema URI and the data it describes. The Iglu module's
+ * JSON form, under the name Snowplow's event docs use.
+ */
+export type SelfDescribingJson = SelfDescribingDataJson;
 
 /** The 131 columns, in TSV order (1 app_id … 131 true_tstamp). */
 export const enrichedFields = [
