@@ -4,12 +4,14 @@
  * that binds commands to the process (stdin, stdout, signals, exit code).
  */
 import { type Command, type CommandIO, UsageError } from "./command.ts";
+import { collectorCommand } from "./commands/collector.ts";
 import { decodeEnrichedCommand } from "./commands/enriched.ts";
 import { decodeRawCommand, encodeRawCommand } from "./commands/raw.ts";
 import { upCommand } from "./commands/up.ts";
 
 export const commands: readonly Command[] = [
   upCommand,
+  collectorCommand,
   decodeRawCommand,
   encodeRawCommand,
   decodeEnrichedCommand,

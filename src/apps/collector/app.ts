@@ -1,0 +1,384 @@
+/**
+ * @module
+ * The collector's HTTP app (Hono): Snowplow Stream Collector 3.x routes (core/Routes.scala) over
+ * the pure tracking logic of `src/core/collector`, plus what the JVM collector lacks: back-pressure
+ * (503 + Retry-After while a sink is unhealthy or full, so trackers retry instead of events
+ * piling up in memory) and `/metrics`.
+ *
+ * Routes:
+ * - `GET|HEAD /i`, `/ice.png`, `/{vendor}/{version}`: record, answer the pixel;
+ * - `POST /{vendor}/{version}`: record, answer "ok" (tp2 batches and webhooks);
+ * - `/r/{anything}` (or a custom path mapped to `/r/…`): record, 302 to `u` (allow-listed);
+ *   a literal `/r/…` answers 404 "redirects disabled" unless `enableDefaultRedirect`;
+ * - `OPTIONS` any path: CORS preflight;
+ * - `/health`, `/sink-health`, `/robots.txt`, `/crossdomain.xml` (when enabled), `/` (when
+ *   `rootResponse` is enabled), `/metrics`; anything else 404.
+ *
+ * The tracking routes are also handed out as plain handlers (`routes`) for Bun's native router:
+ * Hono's router and per-request context cost about a third of a bare Bun server's throughput
+ * (pitfalls.md), too much on the pixel path. Each handler answers the pixel synchronously, builds
+ * the response from a prepared header set, and hands its records to the sink without waiting for
+ * the stream's acknowledgement, as Snowplow does; write failures are counted and logged.
+ *
+ * @example
+ * const app = createCollectorApp({ config, goodSink, badSink, version: "0.1.0", sinkName: "kinesis" });
+ * Bun.serve({ port: 8080, routes: app.routes, fetch: app.hono.fetch }); // Bun passes its server: the client IP
+ * await app.hono.request("/health"); // in tests
+ */
+import { Hono } from "hono";
+import { processor } from "../../core/badrows/processor.ts";
+import { allowedOrigin } from "../../core/collector/origin.ts";
+import { PIXEL, PIXEL_CACHE_CONTROL } from "../../core/collector/pixel.ts";
+import { crossDomainPolicy, ROBOTS_TXT } from "../../core/collector/static-responses.ts";
+import {
+  TRACKING_CONTENT_TYPES,
+  type TrackedRequest,
+  Tracking,
+  type TrackingBody,
+  type TrackingOutcome,
+} from "../../core/collector/tracking.ts";
+import { MAX_PARTITION_KEY_LENGTH } from "../../core/streams/put-records-batch.ts";
+import type { OutboundRecord, RecordSink } from "../../ports/record-sink.ts";
+import type { CollectorConfig } from "./config.ts";
+import { CollectorMetrics, type RouteMetrics, type SinkRole } from "./metrics.ts";
+
+/** Wall-clock time for payload timestamps and cookie expiry; tests pass a fixed one. */
+export interface CollectorClock {
+  /** Epoch milliseconds. */
+  now(): number;
+}
+
+export const SYSTEM_CLOCK: CollectorClock = { now: () => Date.now() };
+
+/** What Bun hands Hono as `env`: the server, which knows each request's remote address. */
+export interface CollectorBindings {
+  requestIP?(request: Request): { readonly address: string } | null;
+}
+
+export interface CollectorAppDeps {
+  readonly config: CollectorConfig;
+  /** The raw stream. */
+  readonly goodSink: RecordSink;
+  /** The bad stream (size_violation rows). */
+  readonly badSink: RecordSink;
+  readonly clock?: CollectorClock;
+  readonly metrics?: CollectorMetrics;
+  /** Furrow's version, in the payload's `collector` field and bad rows' processor. */
+  readonly version: string;
+  /** The good sink's kind, e.g. `kinesis`: the payload's collector is `furrow-<version>-<sinkName>`. */
+  readonly sinkName: string;
+  /** Makes network user ids and partition keys; random UUIDs by default. */
+  readonly randomId?: () => string;
+  /** Where to report sink write failures and unexpected errors; silent unless the wiring passes one. */
+  readonly log?: (line: string) => void;
+}
+
+/** The artifact named in the collector's size_violation rows. */
+export const COLLECTOR_ARTIFACT = "furrow-collector";
+
+type App = Hono<{ Bindings: CollectorBindings }>;
+
+/** A plain request handler: what Bun's `routes` table and Hono's routes both call. */
+export type CollectorHandler = (request: Request, server?: CollectorBindings) => Response | Promise<Response>;
+
+/** The built collector. */
+export interface CollectorApp {
+  /** Every route, as a Hono app: serve `hono.fetch` anywhere, or call `hono.request()` in tests. */
+  readonly hono: App;
+  /**
+   * The tracking routes as a Bun.serve `routes` table (the same handlers `hono` runs). Bun matches
+   * them natively, skipping a router and context per request on the hot path; other methods and
+   * paths fall through to `fetch: hono.fetch`.
+   */
+  readonly routes: Readonly<
+    Record<string, Readonly<Partial<Record<"GET" | "HEAD" | "POST", CollectorHandler>>>>
+  >;
+  readonly metrics: CollectorMetrics;
+}
+
+const TEXT = "text/plain; charset=UTF-8";
+const REDIRECTS_DISABLED = "redirects disabled";
+
+/** The path of an absolute request URL (`http://host/a/b?x` → `/a/b`), without allocating a URL. */
+function pathOf(url: string): string {
+  const start = url.indexOf("/", url.indexOf("//") + 2);
+  if (start < 0) return "/";
+  const q = url.indexOf("?", start);
+  return q < 0 ? url.slice(start) : url.slice(start, q);
+}
+
+/** The raw text after `?`, or "". */
+function queryOf(url: string): string {
+  const q = url.indexOf("?");
+  return q < 0 ? "" : url.slice(q + 1);
+}
+
+const utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
+
+/** Builds the collector. Routes are fixed at construction from `config`. */
+export function createCollectorApp(deps: CollectorAppDeps): CollectorApp {
+  const { config, goodSink, badSink } = deps;
+  const clock = deps.clock ?? SYSTEM_CLOCK;
+  const metrics = deps.metrics ?? new CollectorMetrics();
+  const log = deps.log ?? (() => {});
+  const backPressure = config.backPressure.enabled;
+  const retryAfter = String(config.backPressure.retryAfterSeconds);
+  const drop = config.networking.dropPayloadSize;
+  const hsts = config.hsts.enable
+    ? `max-age=${Math.floor(config.hsts.maxAge / 1000)}; includeSubDomains`
+    : undefined;
+  const paths = new Map(Object.entries(config.paths));
+  const corsMaxAge = Math.floor(config.cors.accessControlMaxAge / 1000);
+
+  const tracking = new Tracking(
+    {
+      collector: `furrow-${deps.version}-${deps.sinkName}`,
+      processor: processor(COLLECTOR_ARTIFACT, deps.version),
+      cookie: config.cookie,
+      doNotTrackCookie: config.doNotTrackCookie,
+      cookieBounce: config.cookieBounce,
+      redirectDomains: config.redirectDomains,
+      useIpAddressAsPartitionKey: config.streams.useIpAddressAsPartitionKey,
+      // The sink's own limit counts the partition key; leave room for the longest Kinesis allows.
+      maxBytes: Math.min(config.streams.good.maxBytes, goodSink.maxRecordBytes - MAX_PARTITION_KEY_LENGTH),
+      maxPayloadSize: config.networking.maxPayloadSize,
+    },
+    deps.randomId,
+  );
+
+  /** Builds a response, adding HSTS (every response, as Snowplow's middleware does). */
+  const respond = (body: BodyInit | null, status: number, headers: Record<string, string>): Response => {
+    if (hsts !== undefined) headers["Strict-Transport-Security"] = hsts;
+    return new Response(body, { status, headers });
+  };
+  const text = (body: string, status = 200, contentType = TEXT): Response =>
+    respond(body, status, { "Content-Type": contentType });
+  const timed = (route: RouteMetrics, method: string, started: number, res: Response): Response => {
+    route.observe(method, res.status, (performance.now() - started) / 1000);
+    return res;
+  };
+
+  const failed = (role: SinkRole, count: number) => (e: unknown) => {
+    metrics.writeFailures[role] += count;
+    log(`furrow collector: the ${role} sink refused ${count} record(s): ${(e as Error)?.message ?? e}`);
+  };
+  const onGoodFailure = failed("good", 1);
+
+  /** The fixed headers of each kind of tracking answer, without and with `Cache-Control`. */
+  const template = (body: TrackingBody, noCache: boolean): Headers => {
+    const h = new Headers();
+    if (noCache) h.set("cache-control", PIXEL_CACHE_CONTROL);
+    h.set("access-control-allow-origin", "*");
+    h.set("access-control-allow-credentials", "true");
+    const contentType = TRACKING_CONTENT_TYPES[body];
+    if (contentType !== undefined) h.set("content-type", contentType);
+    if (hsts !== undefined) h.set("strict-transport-security", hsts);
+    return h;
+  };
+  const templates: Record<TrackingBody, readonly [Headers, Headers]> = {
+    pixel: [template("pixel", false), template("pixel", true)],
+    ok: [template("ok", false), template("ok", true)],
+    empty: [template("empty", false), template("empty", true)],
+  };
+
+  /** Whether a sink can take `bytes` now; only consulted with back-pressure on. */
+  const sinkReady = (sink: RecordSink, bytes: number) => sink.isHealthy() && sink.hasRoom(bytes);
+
+  const unavailable = (origin: string | null): Response => {
+    metrics.backPressureRefusals++;
+    return respond("Service Unavailable", 503, {
+      "Retry-After": retryAfter,
+      "Access-Control-Allow-Origin": allowedOrigin(origin ?? undefined),
+      "Access-Control-Allow-Credentials": "true",
+      "Content-Type": TEXT,
+    });
+  };
+
+  /** Writes the outcome's records and builds its response, or 503 when a sink cannot take them. */
+  const commit = (outcome: TrackingOutcome, request: Request): Response => {
+    const records = outcome.records;
+    if (records !== undefined) {
+      const key = outcome.partitionKey;
+      const { good, bad } = records;
+      if (backPressure) {
+        let goodBytes = 0;
+        for (const r of good) goodBytes += r.length + key.length;
+        let badBytes = 0;
+        for (const r of bad) badBytes += r.length + key.length;
+        if (
+          (good.length > 0 && !sinkReady(goodSink, goodBytes)) ||
+          (bad.length > 0 && !sinkReady(badSink, badBytes))
+        ) {
+          return unavailable(request.headers.get("origin"));
+        }
+      }
+      // Not awaited: the stream acknowledges in its own time, as with Snowplow's Kinesis sink.
+      if (good.length === 1) {
+        goodSink.write([{ data: good[0]!, partitionKey: key }]).catch(onGoodFailure);
+        metrics.records.good++;
+      } else if (good.length > 1) {
+        const batch: OutboundRecord[] = good.map((data) => ({ data, partitionKey: key }));
+        goodSink.write(batch).catch(failed("good", batch.length));
+        metrics.records.good += batch.length;
+      }
+      if (bad.length > 0) {
+        const batch: OutboundRecord[] = bad.map((data) => ({ data, partitionKey: key }));
+        badSink.write(batch).catch(failed("bad", batch.length));
+        metrics.records.bad += batch.length;
+      }
+    }
+    // Start from the prepared headers of this kind of answer and set only what varies: copying a
+    // Headers is about half the cost of building one from five names and values.
+    const o = outcome;
+    const res = new Response(o.body === "pixel" ? PIXEL : o.body === "ok" ? "ok" : null, {
+      status: o.status,
+      headers: templates[o.body][o.noCache ? 1 : 0],
+    });
+    const headers = res.headers;
+    if (o.setCookie !== undefined) headers.set("set-cookie", o.setCookie);
+    if (o.clientSetCookie !== undefined) headers.append("set-cookie", o.clientSetCookie);
+    if (o.allowOrigin !== "*") headers.set("access-control-allow-origin", o.allowOrigin);
+    if (o.location !== undefined) headers.set("location", o.location);
+    return res;
+  };
+
+  /** Snowplow rejects a literal `/r/<x>` (any method) when default redirects are off. */
+  const redirectsDisabled = (path: string): boolean =>
+    !config.enableDefaultRedirect && path.length > 3 && path.startsWith("/r/") && path.indexOf("/", 3) < 0;
+
+  const pixelRoute = metrics.route("/i");
+  const icePngRoute = metrics.route("/ice.png");
+  const vendorRoute = metrics.route("/{vendor}/{version}");
+  const redirectRoute = metrics.route("/r/{path}");
+
+  /** A GET or HEAD of a pixel path. */
+  const trackGet = (
+    req: Request,
+    server: CollectorBindings | undefined,
+    path: string,
+    recordedPath: string,
+    route: RouteMetrics,
+    started: number,
+  ): Response => {
+    if (backPressure && !goodSink.isHealthy()) {
+      return timed(route, req.method, started, unavailable(req.headers.get("origin")));
+    }
+    const tracked: TrackedRequest = {
+      method: req.method,
+      path,
+      recordedPath,
+      query: queryOf(req.url),
+      headers: req.headers,
+      body: undefined,
+      remoteAddress: () => server?.requestIP?.(req)?.address,
+      pixelExpected: true,
+    };
+    return timed(route, req.method, started, commit(tracking.track(tracked, clock.now()), req));
+  };
+
+  const trackPost = async (
+    req: Request,
+    server: CollectorBindings | undefined,
+    path: string,
+    recordedPath: string,
+    route: RouteMetrics,
+    started: number,
+  ): Promise<Response> => {
+    if (backPressure && !goodSink.isHealthy())
+      return timed(route, "POST", started, unavailable(req.headers.get("origin")));
+    // Refuse a declared oversized body before reading it; a chunked one is measured once read
+    // (the server's own body limit stops an endless one).
+    if (Number(req.headers.get("content-length") ?? "0") > drop) return tooLarge(route, started);
+    const bytes = new Uint8Array(await req.arrayBuffer());
+    if (bytes.length > drop) return tooLarge(route, started);
+    const tracked: TrackedRequest = {
+      method: "POST",
+      path,
+      recordedPath,
+      query: queryOf(req.url),
+      headers: req.headers,
+      body: utf8.decode(bytes),
+      remoteAddress: () => server?.requestIP?.(req)?.address,
+      pixelExpected: false,
+    };
+    return timed(route, "POST", started, commit(tracking.track(tracked, clock.now()), req));
+  };
+  const tooLarge = (route: RouteMetrics, started: number): Response => {
+    metrics.oversizedBodies++;
+    return timed(route, "POST", started, text("Payload Too Large", 413));
+  };
+
+  const pixel: CollectorHandler = (req, server) =>
+    trackGet(req, server, "/i", "/i", pixelRoute, performance.now());
+  const icePng: CollectorHandler = (req, server) =>
+    trackGet(req, server, "/ice.png", "/ice.png", icePngRoute, performance.now());
+  const vendorVersion: CollectorHandler = (req, server) => {
+    const started = performance.now();
+    const path = pathOf(req.url);
+    if (redirectsDisabled(path))
+      return timed(redirectRoute, req.method, started, text(REDIRECTS_DISABLED, 404));
+    const recordedPath = paths.get(path) ?? path;
+    const route = recordedPath.startsWith("/r/") ? redirectRoute : vendorRoute;
+    return req.method === "POST"
+      ? trackPost(req, server, path, recordedPath, route, started)
+      : trackGet(req, server, path, recordedPath, route, started);
+  };
+
+  const hono: App = new Hono<{ Bindings: CollectorBindings }>();
+  hono.get("/i", (c) => pixel(c.req.raw, c.env));
+  hono.get("/ice.png", (c) => icePng(c.req.raw, c.env));
+  hono.on(["GET", "POST"], "/:vendor/:version", (c) => vendorVersion(c.req.raw, c.env));
+
+  const optionsRoute = metrics.route("OPTIONS");
+  hono.options("*", (c) => {
+    const started = performance.now();
+    if (redirectsDisabled(c.req.path))
+      return timed(optionsRoute, "OPTIONS", started, text(REDIRECTS_DISABLED, 404));
+    const headers = tracking.preflight(c.req.header("origin"), corsMaxAge);
+    return timed(optionsRoute, "OPTIONS", started, respond(null, 200, headers));
+  });
+
+  /** A fixed GET route: counted and timed like the rest. */
+  const fixed = (path: string, answer: () => Response) => {
+    const route = metrics.route(path);
+    hono.get(path, (c) => {
+      const started = performance.now();
+      return timed(route, c.req.method, started, answer());
+    });
+  };
+  fixed("/health", () => text("ok"));
+  fixed("/sink-health", () =>
+    goodSink.isHealthy() && badSink.isHealthy() ? text("ok") : text("Service Unavailable", 503),
+  );
+  fixed("/robots.txt", () => text(ROBOTS_TXT));
+  if (config.crossDomain.enabled) {
+    const xml = crossDomainPolicy(config.crossDomain);
+    fixed("/crossdomain.xml", () => text(xml, 200, "text/xml"));
+  }
+  if (config.rootResponse.enabled) {
+    const { statusCode, headers, body } = config.rootResponse;
+    fixed("/", () => respond(body === "" ? null : body, statusCode, { ...headers }));
+  }
+  fixed("/metrics", () => text(metrics.render(), 200, "text/plain; version=0.0.4; charset=utf-8"));
+
+  const unmatched = metrics.route("unmatched");
+  hono.notFound((c) => {
+    const started = performance.now();
+    const body = redirectsDisabled(c.req.path) ? REDIRECTS_DISABLED : "Not found";
+    return timed(unmatched, c.req.method, started, text(body, 404));
+  });
+  hono.onError((e, c) => {
+    log(`furrow collector: ${c.req.method} ${c.req.path} failed: ${(e as Error)?.stack ?? e}`);
+    return text("Internal Server Error", 500);
+  });
+
+  return {
+    hono,
+    routes: {
+      "/i": { GET: pixel, HEAD: pixel },
+      "/ice.png": { GET: icePng, HEAD: icePng },
+      "/:vendor/:version": { GET: vendorVersion, HEAD: vendorVersion, POST: vendorVersion },
+    },
+    metrics,
+  };
+}

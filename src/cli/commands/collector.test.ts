@@ -1,0 +1,149 @@
+/**
+ * @module
+ * `furrow collector`: flags over the config file, one-line usage errors, and a run in process with
+ * the stdout sink (records printed as base64 lines), stopped like Ctrl-C would.
+ */
+import { describe, expect, test } from "bun:test";
+import { decodeBase64 } from "../../core/thrift/base64.ts";
+import { decodeCollectorPayload } from "../../core/thrift/collector-payload.ts";
+import type { CommandIO } from "../command.ts";
+import { runCli } from "../main.ts";
+import { resolveCollectorConfig, runCollector } from "./collector.ts";
+
+/** A CommandIO whose output is kept, with a stop button and a wait for stderr text. */
+function testIo() {
+  let out = "";
+  let err = "";
+  let stop = () => {};
+  const stopped = new Promise<void>((resolve) => {
+    stop = resolve;
+  });
+  const waiters: { pattern: RegExp; resolve: (m: RegExpMatchArray) => void }[] = [];
+  const io: CommandIO = {
+    stdin: new Blob([]).stream(),
+    stdout: (text) => {
+      out += text;
+    },
+    stderr: (text) => {
+      err += text;
+      for (const w of waiters) {
+        const m = err.match(w.pattern);
+        if (m) w.resolve(m);
+      }
+    },
+    stopped,
+  };
+  const waitForErr = (pattern: RegExp) =>
+    new Promise<RegExpMatchArray>((resolve) => {
+      const m = err.match(pattern);
+      if (m) resolve(m);
+      else waiters.push({ pattern, resolve });
+    });
+  return { io, stop, out: () => out, err: () => err, waitForErr };
+}
+
+describe("resolveCollectorConfig", () => {
+  test("defaults the streams to the stage's raw and bad-1 streams", () => {
+    const c = resolveCollectorConfig({ flags: { stage: "dev" } });
+    expect(c.streams.good.name).toBe("furrow-dev-raw-stream");
+    expect(c.streams.bad.name).toBe("furrow-dev-bad-1-stream");
+    expect(c.streams.sink).toBe("stdout");
+  });
+
+  test("flags win over the file", () => {
+    const file = {
+      path: "c.json",
+      text: JSON.stringify({
+        port: 9000,
+        streams: { good: "g", bad: "b", sink: { enabled: "kinesis", region: "eu-west-1" } },
+      }),
+    };
+    const c = resolveCollectorConfig({
+      file,
+      flags: {
+        port: "9001",
+        interface: "127.0.0.1",
+        good: "g2",
+        sink: "stdout",
+        region: "us-west-2",
+        "kinesis-endpoint": "http://127.0.0.1:4567",
+      },
+    });
+    expect(c.port).toBe(9001);
+    expect(c.interface).toBe("127.0.0.1");
+    expect(c.streams.sink).toBe("stdout");
+    expect(c.streams.good.name).toBe("g2");
+    expect(c.streams.bad.name).toBe("b");
+    expect(c.streams.good.region).toBe("us-west-2");
+    expect(c.streams.bad.customEndpoint).toBe("http://127.0.0.1:4567");
+  });
+
+  test.each([
+    [{ flags: { port: "http" } }, "--port must be a port number, got 'http'"],
+    [{ flags: { port: "70000" } }, "--port must be a port number, got '70000'"],
+    [{ flags: { sink: "kafka" } }, "--sink must be one of kinesis, stdout, got 'kafka'"],
+    [{ flags: { stage: "Bad_Stage" } }, "--stage: stage 'Bad_Stage' must be"],
+    [
+      { flags: { "kinesis-endpoint": "localhost:4567" } },
+      "--kinesis-endpoint: 'localhost:4567' must start with http://",
+    ],
+    [{ flags: {}, file: { path: "c.json", text: "{port: 1}" } }, "config file c.json: not valid JSON"],
+    [
+      { flags: {}, file: { path: "c.json", text: '{"cookie": {"sameSite": "x"}}' } },
+      "config file c.json: cookie.sameSite:",
+    ],
+  ])("%j is refused in one line", (sources, message) => {
+    expect(() => resolveCollectorConfig(sources)).toThrow(message);
+  });
+});
+
+describe("furrow collector", () => {
+  test("usage errors exit 2 with one line", async () => {
+    const t = testIo();
+    expect(await runCli(["collector", "--port", "x"], t.io)).toBe(2);
+    expect(t.err()).toBe("furrow collector: --port must be a port number, got 'x'\n");
+    const u = testIo();
+    expect(await runCli(["collector", "--config", "/nonexistent/c.json"], u.io)).toBe(2);
+    expect(u.err()).toBe("furrow collector: --config: cannot read /nonexistent/c.json (ENOENT)\n");
+  });
+
+  test("--help describes the flags", async () => {
+    const t = testIo();
+    expect(await runCli(["collector", "--help"], t.io)).toBe(0);
+    expect(t.out()).toContain("--kinesis-endpoint URL");
+  });
+
+  test("runs with the stdout sink, prints each record as a base64 line, and stops cleanly", async () => {
+    const config = resolveCollectorConfig({
+      flags: { port: "0", interface: "127.0.0.1", sink: "stdout" },
+      file: { path: "c.json", text: JSON.stringify({ preTerminationPeriod: 0 }) },
+    });
+    const t = testIo();
+    const exit = runCollector(config, t.io);
+    const [, url] = await t.waitForErr(/listening on (http:\/\/\S+) \(records to standard output/);
+    const res = await fetch(`${url}/i?e=pv&tv=cli-test`, { headers: { Cookie: "sp=cli-nuid" } });
+    expect(res.status).toBe(200);
+    await res.arrayBuffer();
+    t.stop();
+    expect(await exit).toBe(0);
+    expect(t.err()).toContain("furrow collector: stopped\n");
+    const lines = t.out().trimEnd().split("\n");
+    expect(lines.length).toBe(1);
+    const bytes = decodeBase64(lines[0]!);
+    if (!bytes.ok) throw new Error(bytes.error.message);
+    const p = decodeCollectorPayload(bytes.value);
+    if (!p.ok) throw new Error(p.error.message);
+    expect(p.value.querystring).toBe("e=pv&tv=cli-test");
+    expect(p.value.networkUserId).toBe("cli-nuid");
+    expect(p.value.collector).toMatch(/^furrow-\d+\.\d+\.\d+.*-stdout$/);
+  });
+
+  test("a missing or unreachable stream fails start-up with one line and exit 1", async () => {
+    const config = resolveCollectorConfig({
+      flags: { port: "0", interface: "127.0.0.1", sink: "kinesis", "kinesis-endpoint": "http://127.0.0.1:1" },
+    });
+    const t = testIo();
+    expect(await runCollector(config, t.io)).toBe(1);
+    expect(t.err()).toMatch(/^furrow collector: cannot reach Kinesis stream furrow-local-raw-stream: .*\n$/);
+  });
+});

@@ -1,0 +1,195 @@
+/**
+ * @module
+ * `furrow collector`: runs the Snowplow-compatible collector. Settings come from a JSON file of
+ * Snowplow's own collector settings (`--config`) and flags, which win over the file; everything is
+ * validated before the server starts, and a problem is one line naming the flag or setting.
+ * Good records go to the raw stream and size_violation rows to the bad stream; with `--sink
+ * stdout` they are printed instead (base64 Thrift, one per line), records on standard output and
+ * bad rows and logs on standard error.
+ */
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import {
+  applyOverrides,
+  type CollectorConfig,
+  CollectorConfigError,
+  type CollectorOverrides,
+  parseCollectorConfig,
+  SINK_KINDS,
+  type SinkKind,
+} from "../../apps/collector/config.ts";
+import { type RunningCollector, startCollector } from "../../apps/collector/main.ts";
+import { furrowTopology, stageProblem } from "../../core/topology.ts";
+import { type Command, type CommandIO, parseFlags, UsageError } from "../command.ts";
+
+export const COLLECTOR_FLAGS = {
+  config: { type: "string" },
+  interface: { type: "string" },
+  port: { type: "string" },
+  sink: { type: "string" },
+  good: { type: "string" },
+  bad: { type: "string" },
+  stage: { type: "string" },
+  region: { type: "string" },
+  "kinesis-endpoint": { type: "string" },
+} as const;
+
+/** Where the raw values come from; `loadCollectorConfig` reads them from the process. */
+export interface CollectorConfigSources {
+  readonly flags: Partial<Record<keyof typeof COLLECTOR_FLAGS, string>>;
+  /** The file named by `--config`, already read. */
+  readonly file?: { readonly path: string; readonly text: string };
+}
+
+/** Merges and validates flags and file. Throws `UsageError` with one line naming the culprit. */
+export function resolveCollectorConfig(sources: CollectorConfigSources): CollectorConfig {
+  const { flags } = sources;
+  const stage = flags.stage ?? "local";
+  const problem = stageProblem(stage);
+  if (problem) throw new UsageError(`--stage: ${problem}`);
+  const topology = furrowTopology({ stage });
+
+  let sink: SinkKind | undefined;
+  if (flags.sink !== undefined) {
+    if (!(SINK_KINDS as readonly string[]).includes(flags.sink)) {
+      throw new UsageError(`--sink must be one of ${SINK_KINDS.join(", ")}, got '${flags.sink}'`);
+    }
+    sink = flags.sink as SinkKind;
+  }
+  let json: unknown = {};
+  const where = sources.file ? `config file ${sources.file.path}` : "config";
+  if (sources.file) {
+    try {
+      json = JSON.parse(sources.file.text);
+    } catch (e) {
+      throw new UsageError(`${where}: not valid JSON (${(e as Error).message})`);
+    }
+  }
+  const overrides: { -readonly [K in keyof CollectorOverrides]: CollectorOverrides[K] } = {};
+  if (flags.port !== undefined) {
+    const port = Number(flags.port);
+    if (!/^\d+$/.test(flags.port) || port > 65535)
+      throw new UsageError(`--port must be a port number, got '${flags.port}'`);
+    overrides.port = port;
+  }
+  if (flags.interface !== undefined) {
+    if (flags.interface === "") throw new UsageError("--interface must not be empty");
+    overrides.interface = flags.interface;
+  }
+  for (const role of ["good", "bad"] as const) {
+    const name = flags[role];
+    if (name !== undefined && (name === "" || name.length > 128)) {
+      throw new UsageError(`--${role} must be a stream name of 1 to 128 characters`);
+    }
+    overrides[role] = name;
+  }
+  if (flags.region !== undefined) overrides.region = flags.region;
+  const endpoint = flags["kinesis-endpoint"];
+  if (endpoint !== undefined) {
+    if (!/^https?:\/\/[^/]/.test(endpoint)) {
+      throw new UsageError(`--kinesis-endpoint: '${endpoint}' must start with http:// or https://`);
+    }
+    overrides.kinesisEndpoint = endpoint;
+  }
+  try {
+    const config = parseCollectorConfig(json, {
+      where,
+      defaultStreams: { good: topology.streams.raw.name, bad: topology.streams["bad-1"].name },
+      sink,
+    });
+    return applyOverrides(config, overrides);
+  } catch (e) {
+    if (e instanceof CollectorConfigError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
+/** Reads the flags and the config file they name, then validates both. */
+export async function loadCollectorConfig(argv: readonly string[], cwd: string): Promise<CollectorConfig> {
+  const { values } = parseFlags(argv, COLLECTOR_FLAGS);
+  let file: CollectorConfigSources["file"];
+  if (values.config !== undefined) {
+    try {
+      file = { path: values.config, text: await readFile(resolve(cwd, values.config), "utf8") };
+    } catch (e) {
+      throw new UsageError(
+        `--config: cannot read ${values.config} (${(e as NodeJS.ErrnoException).code ?? e})`,
+      );
+    }
+  }
+  return resolveCollectorConfig({ flags: values, file });
+}
+
+/** An error as one line of text. */
+const firstLine = (e: unknown): string => String(e instanceof Error ? e.message : e).split("\n")[0] ?? "";
+
+/**
+ * Runs the collector with a validated config until `io.stopped` resolves, then stops it gracefully.
+ * Returns 0 after a clean stop, 1 when it could not start (a missing stream, a port in use).
+ */
+export async function runCollector(
+  config: CollectorConfig,
+  io: CommandIO,
+  start: typeof startCollector = startCollector,
+): Promise<number> {
+  let running: RunningCollector;
+  try {
+    running = await start({ config, stdout: io.stdout, stderr: io.stderr });
+  } catch (e) {
+    io.stderr(`furrow collector: ${firstLine(e)}\n`);
+    return 1;
+  }
+  const { good, bad } = config.streams;
+  const target =
+    running.sinks.name === "stdout"
+      ? "records to standard output, bad rows to standard error"
+      : `${running.sinks.name}: good → ${good.name}, bad → ${bad.name}`;
+  io.stderr(`furrow collector: listening on ${running.url} (${target})\n`);
+  await io.stopped;
+  io.stderr(`furrow collector: stopping (draining for ${config.preTerminationPeriod} ms, then flushing)\n`);
+  try {
+    await running.stop();
+  } catch (e) {
+    io.stderr(`furrow collector: while stopping: ${firstLine(e)}\n`);
+    return 1;
+  }
+  io.stderr("furrow collector: stopped\n");
+  return 0;
+}
+
+export const collectorCommand: Command = {
+  path: ["collector"],
+  summary: "run the Snowplow-compatible collector (trackers → raw stream)",
+  help: `Usage: furrow collector [flags]
+
+Runs a drop-in for Snowplow's Stream Collector: point any Snowplow tracker at it and each request
+becomes a Thrift CollectorPayload on the raw stream (size_violation rows on the bad stream).
+Routes: GET /i, /ice.png and /{vendor}/{version} (pixel), POST /{vendor}/{version} (tp2 and
+webhooks), /r/tp2 redirects (with enableDefaultRedirect), OPTIONS (CORS), /health, /sink-health,
+/robots.txt, /crossdomain.xml, /metrics (Prometheus).
+
+Flags (they override the config file):
+  --config FILE            JSON with Snowplow's collector settings (optionally under "collector"):
+                           interface, port, paths, cookie, doNotTrackCookie, cookieBounce,
+                           crossDomain, rootResponse, cors, hsts, networking, streams,
+                           enableDefaultRedirect, redirectDomains, preTerminationPeriod, plus
+                           backPressure {enabled, retryAfterSeconds, maxBufferedBytes}
+  --interface ADDR         address to listen on (default 0.0.0.0)
+  --port N                 port to listen on (default 8080; 0 picks a free one)
+  --sink KIND              kinesis or stdout (default: streams.sink.enabled, else stdout)
+  --good NAME              raw stream (default furrow-<stage>-raw-stream)
+  --bad NAME               bad stream (default furrow-<stage>-bad-1-stream)
+  --stage NAME             stage whose stream names are the defaults (default local)
+  --region REGION          Kinesis region (default streams.sink.region, else us-east-1)
+  --kinesis-endpoint URL   a Kinesis-compatible endpoint, e.g. the one \`furrow up\` prints
+
+Durations in the file are HOCON-style ("365 days", "10 seconds") or milliseconds. Settings of
+Snowplow's with no effect here (p3p, redirectMacro, telemetry, monitoring, license) are accepted
+and ignored. On SIGINT/SIGTERM the collector keeps serving for preTerminationPeriod (10 s by
+default), stops accepting, and exits once the sinks have flushed everything accepted.
+`,
+  async run(argv, io) {
+    const config = await loadCollectorConfig(argv, process.cwd());
+    return runCollector(config, io);
+  },
+};
