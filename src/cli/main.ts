@@ -6,6 +6,7 @@
 import { type Command, type CommandIO, UsageError } from "./command.ts";
 import { collectorCommand } from "./commands/collector.ts";
 import { decodeEnrichedCommand } from "./commands/enriched.ts";
+import { igluCommands } from "./commands/iglu.ts";
 import { decodeRawCommand, encodeRawCommand } from "./commands/raw.ts";
 import { upCommand } from "./commands/up.ts";
 
@@ -15,6 +16,7 @@ export const commands: readonly Command[] = [
   decodeRawCommand,
   encodeRawCommand,
   decodeEnrichedCommand,
+  ...igluCommands,
 ];
 
 function overview(): string {
