@@ -14,6 +14,7 @@ import {
 } from "@aws-sdk/client-kinesis";
 import { startKinesalite } from "../engines/kinesalite.ts";
 import type { RunningEngine } from "../engines/running-engine.ts";
+import { pollUntil } from "../poll-until.ts";
 import { kinesisClient } from "./client.ts";
 import { KinesisShardReader } from "./shard-reader.ts";
 import { ensureStream } from "./streams.ts";
@@ -58,7 +59,15 @@ describe("KinesisShardReader on kinesalite", () => {
         NewStartingHashKey: MID,
       }),
     );
-    const shards = await reader.listShards();
+    // SplitShard is asynchronous: the stream is UPDATING until kinesalite has created the children.
+    let shards = await reader.listShards();
+    await pollUntil(
+      async () => {
+        shards = await reader.listShards();
+        return shards.length === 3;
+      },
+      { what: "the split to finish" },
+    );
     expect(shards.map((s) => [s.shardId, s.parentShardIds, s.endingSequenceNumber !== null])).toEqual([
       ["shardId-000000000000", [], true],
       ["shardId-000000000001", ["shardId-000000000000"], false],
