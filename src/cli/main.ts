@@ -5,6 +5,7 @@
  */
 import { type Command, type CommandIO, UsageError } from "./command.ts";
 import { collectorCommand } from "./commands/collector.ts";
+import { enrichCommand } from "./commands/enrich.ts";
 import { decodeEnrichedCommand } from "./commands/enriched.ts";
 import { igluCommands } from "./commands/iglu.ts";
 import { decodeRawCommand, encodeRawCommand } from "./commands/raw.ts";
@@ -13,6 +14,7 @@ import { upCommand } from "./commands/up.ts";
 export const commands: readonly Command[] = [
   upCommand,
   collectorCommand,
+  enrichCommand,
   decodeRawCommand,
   encodeRawCommand,
   decodeEnrichedCommand,

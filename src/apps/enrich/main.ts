@@ -1,0 +1,200 @@
+/**
+ * @module
+ * Wiring of the enrich app: reads the Iglu resolver config and the enrichment configs once,
+ * builds the pipeline, and, for the long-running mode, the Kinesis sinks and the KCL consumer of
+ * the raw stream. No logic lives here; `furrow enrich` calls these with validated settings.
+ *
+ * Shutdown: the consumer stops first (it finishes the batch in flight, flushes checkpoints of
+ * acknowledged batches and releases its leases), then the sinks flush and close, then the
+ * enrichments release what they hold.
+ */
+import { readdir, readFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import packageJson from "../../../package.json" with { type: "json" };
+import type { AwsConnection } from "../../adapters/aws-connection.ts";
+import { bunEnrichmentServices, enrichmentDeps } from "../../adapters/enrich/deps.ts";
+import { resolverFromFile } from "../../adapters/iglu/resolver-from-file.ts";
+import { kinesisClient } from "../../adapters/kinesis/client.ts";
+import { KinesisProducer } from "../../adapters/kinesis/producer.ts";
+import {
+  type ConsumerEvent,
+  KinesisStreamConsumer,
+  type StreamConsumerConfig,
+} from "../../adapters/kinesis/stream-consumer.ts";
+import { processor } from "../../core/badrows/processor.ts";
+import type { Enrichment, EnrichmentServices } from "../../core/enrich/enrichment.ts";
+import {
+  buildEnrichments,
+  closeEnrichments,
+  type EnrichmentConfigSource,
+  formatEnrichmentConfigProblem,
+} from "../../core/enrich/enrichment-config.ts";
+import { ENRICHMENT_FACTORIES } from "../../core/enrich/enrichments/index.ts";
+import { EnrichPipeline } from "../../core/enrich/pipeline.ts";
+import { formatResolverConfigError } from "../../core/iglu/resolver-config.ts";
+import { err, ok, type Result } from "../../core/result.ts";
+import type { InitialPosition } from "../../ports/shard-reader.ts";
+import { type BatchSummary, EnrichApp, type EnrichSinks } from "./app.ts";
+
+/** Furrow's version, as `v_etl` and bad rows name it. */
+export const FURROW_VERSION: string = packageJson.version;
+
+/** The software named in bad rows; `v_etl` is `furrow-enrich-<version>`. */
+export const ENRICH_PROCESSOR = processor("furrow-enrich", FURROW_VERSION);
+
+/** Settings of the pipeline itself, common to both modes. */
+export interface PipelineSettings {
+  readonly igluConfig: string;
+  /** A directory of enrichment configs (`*.json`); none when absent. */
+  readonly enrichmentsDir?: string;
+  readonly emitFailed: boolean;
+  readonly acceptInvalid?: boolean;
+  readonly maxJsonDepth?: number;
+  /** Where `s3://` assets are read from. */
+  readonly s3?: AwsConnection;
+  /** Runtime services for enrichments; this build's (MaxMind, the script sandbox, PostgreSQL) by default. */
+  readonly services?: Partial<EnrichmentServices>;
+}
+
+/** A built pipeline and what must be released with it. */
+export interface BuiltPipeline {
+  readonly pipeline: EnrichPipeline;
+  readonly enrichments: readonly Enrichment[];
+}
+
+/** The `*.json` files of a directory, in name order, parsed. A file that is not JSON is a problem. */
+export async function readEnrichmentConfigs(
+  dir: string,
+): Promise<Result<EnrichmentConfigSource[], string[]>> {
+  let names: string[];
+  try {
+    names = (await readdir(dir)).filter((n) => n.endsWith(".json")).sort();
+  } catch (e) {
+    return err([`cannot read the enrichments directory ${dir}: ${(e as Error).message}`]);
+  }
+  const configs: EnrichmentConfigSource[] = [];
+  const problems: string[] = [];
+  for (const name of names) {
+    const text = await readFile(join(dir, name), "utf8");
+    try {
+      configs.push({ source: name, json: JSON.parse(text) });
+    } catch (e) {
+      problems.push(`${name}: not valid JSON (${(e as Error).message})`);
+    }
+  }
+  return problems.length > 0 ? err(problems) : ok(configs);
+}
+
+/** Builds the resolver, the enrichments and the pipeline; every problem as one line. */
+export async function buildPipeline(settings: PipelineSettings): Promise<Result<BuiltPipeline, string[]>> {
+  const resolver = await resolverFromFile(settings.igluConfig);
+  if (!resolver.ok) return err(formatResolverConfigError(resolver.error).split("\n"));
+  let enrichments: Enrichment[] = [];
+  if (settings.enrichmentsDir !== undefined) {
+    const dir = resolve(settings.enrichmentsDir);
+    const configs = await readEnrichmentConfigs(dir);
+    if (!configs.ok) return configs;
+    const services = settings.services ?? bunEnrichmentServices({ maxJsonDepth: settings.maxJsonDepth });
+    const deps = enrichmentDeps({ baseDir: dir, s3: settings.s3, services });
+    const built = await buildEnrichments(configs.value, ENRICHMENT_FACTORIES, deps);
+    if (!built.ok) return err(built.error.map(formatEnrichmentConfigProblem));
+    enrichments = built.value;
+  }
+  const pipeline = new EnrichPipeline({
+    resolver: resolver.value,
+    processor: ENRICH_PROCESSOR,
+    enrichments,
+    emitFailed: settings.emitFailed,
+    acceptInvalid: settings.acceptInvalid,
+    maxJsonDepth: settings.maxJsonDepth,
+  });
+  return ok({ pipeline, enrichments });
+}
+
+/** Settings of the long-running mode. */
+export interface StreamSettings {
+  readonly input: {
+    readonly streamName: string;
+    /** The KCL application name, which is the lease table's name. */
+    readonly appName: string;
+    readonly initialPosition: InitialPosition;
+  };
+  readonly output: { readonly good: string; readonly bad: string; readonly failed?: string };
+  readonly kinesis: AwsConnection;
+  readonly dynamodb: AwsConnection;
+  /** KCL settings beyond the defaults (lease duration, polling, checkpoint debounce). */
+  readonly consumer?: Omit<StreamConsumerConfig, "streamName" | "appName" | "initialPosition">;
+  /** Reports batches and consumer events (lease changes, errors). */
+  readonly log?: (line: string) => void;
+}
+
+export interface RunningEnrich {
+  readonly consumer: KinesisStreamConsumer;
+  /** Batches handled so far and what they produced. */
+  readonly totals: { batches: number; records: number; good: number; bad: number; failed: number };
+  /** Stops consuming, flushes the sinks and releases everything. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/** Runs the pipeline on the raw stream until `stop()`. */
+export async function startEnrichStream(
+  built: BuiltPipeline,
+  settings: StreamSettings,
+): Promise<RunningEnrich> {
+  const log = settings.log ?? (() => {});
+  const client = kinesisClient(settings.kinesis, { maxAttempts: 1 });
+  const producer = (streamName: string) => new KinesisProducer({ client, streamName });
+  const sinks: EnrichSinks = {
+    good: producer(settings.output.good),
+    bad: producer(settings.output.bad),
+    ...(settings.output.failed === undefined ? {} : { failed: producer(settings.output.failed) }),
+  };
+  const app = new EnrichApp({ pipeline: built.pipeline, sinks });
+  const totals = { batches: 0, records: 0, good: 0, bad: 0, failed: 0 };
+  const onEvent = (event: ConsumerEvent) => {
+    if (event.type === "error")
+      log(
+        `furrow enrich: ${event.operation}${event.shardId ? ` (${event.shardId})` : ""}: ${String(event.error)}`,
+      );
+    else if (event.type === "lease-taken") log(`furrow enrich: took the lease of ${event.leaseKey}`);
+    else if (event.type === "lease-lost") log(`furrow enrich: lost the lease of ${event.leaseKey}`);
+  };
+  let consumer: KinesisStreamConsumer;
+  try {
+    consumer = await KinesisStreamConsumer.connect(
+      {
+        ...settings.consumer,
+        streamName: settings.input.streamName,
+        appName: settings.input.appName,
+        initialPosition: settings.input.initialPosition,
+      },
+      { kinesis: settings.kinesis, dynamodb: settings.dynamodb },
+      { onEvent },
+    );
+  } catch (e) {
+    client.destroy();
+    throw e;
+  }
+  await consumer.start(async (batch) => {
+    const summary: BatchSummary = await app.processBatch(batch.records.map((r) => r.data));
+    totals.batches++;
+    totals.records += summary.records;
+    totals.good += summary.good;
+    totals.bad += summary.bad;
+    totals.failed += summary.failed;
+  });
+  let stopping: Promise<void> | undefined;
+  return {
+    consumer,
+    totals,
+    stop() {
+      stopping ??= (async () => {
+        await consumer.stop();
+        await Promise.all([sinks.good.close(), sinks.bad.close(), sinks.failed?.close()]);
+        client.destroy();
+        await closeEnrichments(built.enrichments);
+      })();
+      return stopping;
+    },
+  };
+}

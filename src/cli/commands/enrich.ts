@@ -1,0 +1,284 @@
+/**
+ * @module
+ * `furrow enrich`: Snowplow Enrich on Furrow's pipeline. Two modes:
+ * - a file (or standard input) of base64 raw records, without any stream: enriched TSV on standard
+ *   output, bad rows (one JSON per line) to `--bad` or standard error, failed events to `--failed`;
+ * - `--input-stream`: the long-running app, a KCL consumer of the raw stream writing the enriched,
+ *   bad (and failed) streams, until SIGINT/SIGTERM.
+ * Settings are Snowplow's own files: `--iglu-config resolver.json` and `--enrichments DIR` of
+ * enrichment configs. Every problem with them is reported, one line each, before anything runs.
+ */
+import { LineSink } from "../../adapters/enrich/line-sink.ts";
+import { EnrichApp } from "../../apps/enrich/app.ts";
+import {
+  type BuiltPipeline,
+  buildPipeline,
+  ENRICH_PROCESSOR,
+  startEnrichStream,
+} from "../../apps/enrich/main.ts";
+import { cpFormatViolation, serializeBadRow } from "../../core/badrows/bad-row.ts";
+import { fallback } from "../../core/badrows/failure-message.ts";
+import { closeEnrichments } from "../../core/enrich/enrichment-config.ts";
+import { IgluUnavailableError } from "../../core/enrich/iglu-validation.ts";
+import { decodeBase64 } from "../../core/thrift/base64.ts";
+import { furrowTopology, stageProblem } from "../../core/topology.ts";
+import type { InitialPosition } from "../../ports/shard-reader.ts";
+import {
+  type Command,
+  type CommandIO,
+  numberedLines,
+  openInput,
+  parseFlags,
+  UsageError,
+} from "../command.ts";
+
+export const ENRICH_FLAGS = {
+  from: { type: "string" },
+  "input-stream": { type: "string" },
+  "iglu-config": { type: "string" },
+  enrichments: { type: "string" },
+  bad: { type: "string" },
+  failed: { type: "string" },
+  "accept-invalid": { type: "boolean" },
+  "good-stream": { type: "string" },
+  "bad-stream": { type: "string" },
+  "failed-stream": { type: "string" },
+  "app-name": { type: "string" },
+  "initial-position": { type: "string" },
+  stage: { type: "string" },
+  region: { type: "string" },
+  "kinesis-endpoint": { type: "string" },
+  "dynamodb-endpoint": { type: "string" },
+  "s3-endpoint": { type: "string" },
+} as const;
+
+/** Lines enriched per batch in file mode. */
+const FILE_BATCH = 500;
+
+const firstLine = (e: unknown): string => String(e instanceof Error ? e.message : e).split("\n")[0] ?? "";
+
+function endpoint(flag: string, value: string | undefined): string | undefined {
+  if (value !== undefined && !/^https?:\/\/[^/]/.test(value)) {
+    throw new UsageError(`--${flag}: '${value}' must start with http:// or https://`);
+  }
+  return value;
+}
+
+/** A file to append lines to, flushed and closed by `end()`. */
+function fileWriter(path: string): { write: (text: string) => void; end: () => Promise<void> } {
+  const writer = Bun.file(path).writer();
+  return {
+    write: (text) => {
+      writer.write(text);
+    },
+    end: async () => {
+      await writer.end();
+    },
+  };
+}
+
+/** Enriches base64 records from a file or standard input. */
+async function runFile(
+  built: BuiltPipeline,
+  input: ReadableStream<Uint8Array>,
+  values: { bad?: string; failed?: string },
+  io: CommandIO,
+): Promise<number> {
+  const bad = values.bad === undefined ? null : fileWriter(values.bad);
+  const failed = values.failed === undefined ? null : fileWriter(values.failed);
+  const badSink = new LineSink(bad?.write ?? io.stderr);
+  const app = new EnrichApp({
+    pipeline: built.pipeline,
+    sinks: {
+      good: new LineSink(io.stdout),
+      bad: badSink,
+      ...(failed === null ? {} : { failed: new LineSink(failed.write) }),
+    },
+    concurrency: 1,
+  });
+  const totals = { records: 0, good: 0, bad: 0, failed: 0 };
+  let batch: Uint8Array[] = [];
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const summary = await app.processBatch(batch);
+    totals.records += summary.records;
+    totals.good += summary.good;
+    totals.bad += summary.bad;
+    totals.failed += summary.failed;
+    batch = [];
+  };
+  let code = 0;
+  try {
+    for await (const [n, line] of numberedLines(input, io)) {
+      const text = line.trim();
+      if (text === "") continue;
+      const bytes = decodeBase64(text);
+      if (!bytes.ok) {
+        // Not a record at all: kept as a format violation with the line itself as payload.
+        const row = cpFormatViolation(
+          ENRICH_PROCESSOR,
+          {
+            timestamp: new Date(),
+            loader: "thrift",
+            message: fallback(`line ${n} is not base64: ${bytes.error.message}`),
+          },
+          text,
+        );
+        await badSink.write([{ data: new TextEncoder().encode(serializeBadRow(row)), partitionKey: "-" }]);
+        totals.records++;
+        totals.bad++;
+        continue;
+      }
+      batch.push(bytes.value);
+      if (batch.length >= FILE_BATCH) await flush();
+    }
+    await flush();
+  } catch (e) {
+    if (!(e instanceof IgluUnavailableError)) throw e;
+    io.stderr(`furrow enrich: ${firstLine(e)}\n`);
+    code = 1;
+  } finally {
+    await bad?.end();
+    await failed?.end();
+    await closeEnrichments(built.enrichments);
+  }
+  if (bad !== null) {
+    io.stderr(
+      `furrow enrich: ${totals.records} records: ${totals.good} good, ${totals.bad} bad, ${totals.failed} failed\n`,
+    );
+  }
+  return code;
+}
+
+export const enrichCommand: Command = {
+  path: ["enrich"],
+  summary: "enrich raw records (a file, or the raw stream) into enriched TSV and bad rows",
+  help: `Usage: furrow enrich --iglu-config FILE [--enrichments DIR] --from FILE [--bad FILE] [--failed FILE]
+       furrow enrich --iglu-config FILE [--enrichments DIR] --input-stream NAME [stream flags]
+
+Runs Snowplow Enrich's pipeline: each raw record (a Thrift CollectorPayload, as the collector
+writes it) becomes enriched events (131-column TSV) or bad rows (self-describing JSON, Snowplow's
+bad-row schemas). Adapters: tracker protocol tp1, tp2, r/tp2 redirects, the Iglu webhook, and the
+Mailchimp, Mailgun, PagerDuty, Pingdom, SendGrid and StatusGator webhooks.
+
+Settings (Snowplow's own files):
+  --iglu-config FILE     Iglu resolver config (resolver-config 1-0-*); embedded paths are relative
+                         to the file
+  --enrichments DIR      directory of enrichment configs (*.json); 'enabled: false' skips one
+  --accept-invalid       do not fail events whose atomic fields are too long (acceptInvalid)
+
+File mode (no stream needed):
+  --from FILE            base64 raw records, one per line ('-' for standard input); blank lines
+                         are skipped, a line that is not base64 becomes a bad row
+  --bad FILE             write bad rows here (default: standard error) and print a summary
+  --failed FILE          also emit failed events (cleaned TSV with failure entities) here
+Enriched TSV goes to standard output, one event per line.
+
+Stream mode (until SIGINT/SIGTERM; at-least-once, checkpoints only written batches):
+  --input-stream NAME    the raw stream to consume (KCL leases in DynamoDB)
+  --good-stream NAME     enriched stream (default furrow-<stage>-enriched-stream)
+  --bad-stream NAME      bad stream (default furrow-<stage>-bad-1-stream)
+  --failed-stream NAME   failed-events stream (default: none, failed events not emitted)
+  --app-name NAME        KCL application and lease table name (default furrow-<stage>-enrich)
+  --initial-position P   TRIM_HORIZON (default) or LATEST, for shards without a checkpoint
+  --stage NAME           stage whose names are the defaults (default local)
+  --region REGION        AWS region (default $AWS_REGION, else us-east-1)
+  --kinesis-endpoint URL, --dynamodb-endpoint URL, --s3-endpoint URL
+                         local or self-hosted endpoints, e.g. the ones \`furrow up\` prints
+
+Exit status: 0 when every record was handled (bad rows included), 1 when Iglu could not be reached
+or the stream app failed, 2 on a usage or configuration error.
+`,
+  async run(argv, io) {
+    const { values } = parseFlags(argv, ENRICH_FLAGS);
+    const igluConfig = values["iglu-config"];
+    if (igluConfig === undefined) throw new UsageError("--iglu-config is required");
+    const fromFile = values.from;
+    const inputStream = values["input-stream"];
+    if ((fromFile === undefined) === (inputStream === undefined)) {
+      throw new UsageError("give exactly one of --from FILE and --input-stream NAME");
+    }
+    const streamOnly = [
+      "good-stream",
+      "bad-stream",
+      "failed-stream",
+      "app-name",
+      "initial-position",
+    ] as const;
+    if (fromFile !== undefined) {
+      for (const flag of streamOnly)
+        if (values[flag] !== undefined) throw new UsageError(`--${flag} needs --input-stream`);
+    } else {
+      for (const flag of ["bad", "failed"] as const) {
+        if (values[flag] !== undefined) throw new UsageError(`--${flag} is for --from; use --${flag}-stream`);
+      }
+    }
+    const stage = values.stage ?? "local";
+    const problem = stageProblem(stage);
+    if (problem) throw new UsageError(`--stage: ${problem}`);
+    const region = values.region ?? process.env["AWS_REGION"] ?? "us-east-1";
+    const s3Endpoint = endpoint("s3-endpoint", values["s3-endpoint"]);
+    const kinesisEndpoint = endpoint("kinesis-endpoint", values["kinesis-endpoint"]);
+    const dynamodbEndpoint = endpoint("dynamodb-endpoint", values["dynamodb-endpoint"]);
+    let initialPosition: InitialPosition = { type: "TRIM_HORIZON" };
+    const position = values["initial-position"];
+    if (position !== undefined) {
+      if (position !== "TRIM_HORIZON" && position !== "LATEST") {
+        throw new UsageError(`--initial-position must be TRIM_HORIZON or LATEST, got '${position}'`);
+      }
+      initialPosition = { type: position };
+    }
+    const input = fromFile === undefined ? undefined : await openInput(fromFile, io);
+
+    const built = await buildPipeline({
+      igluConfig,
+      enrichmentsDir: values.enrichments,
+      emitFailed:
+        fromFile !== undefined ? values.failed !== undefined : values["failed-stream"] !== undefined,
+      acceptInvalid: values["accept-invalid"] ?? false,
+      s3: { endpoint: s3Endpoint, region },
+    });
+    if (!built.ok) {
+      for (const line of built.error) io.stderr(`furrow enrich: ${line}\n`);
+      return 2;
+    }
+    if (input !== undefined) return runFile(built.value, input, values, io);
+
+    const topology = furrowTopology({ stage });
+    const enrichApp = topology.apps.enrich;
+    const leaseTable =
+      enrichApp.input.kind === "stream" ? enrichApp.input.leaseTable : `furrow-${stage}-enrich`;
+    let running: Awaited<ReturnType<typeof startEnrichStream>>;
+    try {
+      running = await startEnrichStream(built.value, {
+        input: { streamName: inputStream!, appName: values["app-name"] ?? leaseTable, initialPosition },
+        output: {
+          good: values["good-stream"] ?? topology.streams.enriched.name,
+          bad: values["bad-stream"] ?? topology.streams["bad-1"].name,
+          ...(values["failed-stream"] === undefined ? {} : { failed: values["failed-stream"] }),
+        },
+        kinesis: { endpoint: kinesisEndpoint, region },
+        dynamodb: { endpoint: dynamodbEndpoint, region },
+        log: (line) => io.stderr(`${line}\n`),
+      });
+    } catch (e) {
+      io.stderr(`furrow enrich: ${firstLine(e)}\n`);
+      await closeEnrichments(built.value.enrichments);
+      return 1;
+    }
+    io.stderr(`furrow enrich: consuming ${inputStream} as ${running.consumer.workerId}\n`);
+    await io.stopped;
+    io.stderr("furrow enrich: stopping (finishing the batch in flight, flushing sinks and checkpoints)\n");
+    try {
+      await running.stop();
+    } catch (e) {
+      io.stderr(`furrow enrich: while stopping: ${firstLine(e)}\n`);
+      return 1;
+    }
+    const t = running.totals;
+    io.stderr(
+      `furrow enrich: stopped after ${t.batches} batches, ${t.records} records: ${t.good} good, ${t.bad} bad, ${t.failed} failed\n`,
+    );
+    return 0;
+  },
+};

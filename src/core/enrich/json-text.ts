@@ -1,0 +1,73 @@
+/**
+ * @module
+ * JSON read from tracker and webhook input: parsed, then checked against Enrich's depth limit
+ * (`validation.maxJsonDepth`, 50 by default), so a hostile payload cannot make later stages recurse
+ * without bound. Errors are values with Enrich's `invalid json: …` prefix (`JsonUtils.extractJson`).
+ */
+import { err, ok, type Result } from "../result.ts";
+
+/** Enrich 6.x's default `validation.maxJsonDepth`. */
+export const DEFAULT_MAX_JSON_DEPTH = 50;
+
+/**
+ * True when `json` nests deeper than `maxDepth` levels, counting the top value as level 1, as
+ * `JsonUtils.checkIfExceedMaxDepth` counts. Iterative, so depth itself cannot overflow the stack.
+ */
+export function exceedsJsonDepth(json: unknown, maxDepth: number): boolean {
+  if (maxDepth <= 0) return true;
+  const stack: [unknown, number][] = [[json, 1]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop()!;
+    if (typeof value !== "object" || value === null) continue;
+    const children = Array.isArray(value) ? value : Object.values(value);
+    for (const child of children) {
+      if (depth + 1 > maxDepth) return true;
+      stack.push([child, depth + 1]);
+    }
+  }
+  return false;
+}
+
+/**
+ * Parses `text` as JSON and checks its depth.
+ *
+ * @example parseJsonText('{"a":1}', 50) // ok({a: 1})
+ * @example parseJsonText("{", 50) // err("invalid json: …")
+ */
+export function parseJsonText(text: string, maxDepth: number): Result<unknown, string> {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    // A RangeError (nesting too deep for the engine's parser) lands here too.
+    return err(`invalid json: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  if (exceedsJsonDepth(json, maxDepth)) return err("invalid json: maximum allowed JSON depth exceeded");
+  return ok(json);
+}
+
+/** Compact JSON for a message or a parameter; never throws (a value JSON cannot hold is `null`). */
+export function compactJson(json: unknown): string {
+  try {
+    return JSON.stringify(json) ?? "null";
+  } catch {
+    return "null";
+  }
+}
+
+/** A plain JSON object (not an array, not null). */
+export function isJsonObject(json: unknown): json is Record<string, unknown> {
+  return typeof json === "object" && json !== null && !Array.isArray(json);
+}
+
+/**
+ * Sets `obj[key]` as an own, enumerable member, even for the key `__proto__`, which a plain
+ * assignment would turn into a prototype change (and lose from the JSON) when keys come from input.
+ */
+export function setMember(obj: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === "__proto__") {
+    Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+  } else {
+    obj[key] = value;
+  }
+}
