@@ -9,6 +9,8 @@ import { enrichCommand } from "./commands/enrich.ts";
 import { decodeEnrichedCommand } from "./commands/enriched.ts";
 import { igluCommands } from "./commands/iglu.ts";
 import { decodeRawCommand, encodeRawCommand } from "./commands/raw.ts";
+import { replayCommand } from "./commands/replay.ts";
+import { s3LoaderCommand } from "./commands/s3-loader.ts";
 import { upCommand } from "./commands/up.ts";
 
 export const commands: readonly Command[] = [
@@ -19,6 +21,8 @@ export const commands: readonly Command[] = [
   encodeRawCommand,
   decodeEnrichedCommand,
   ...igluCommands,
+  s3LoaderCommand,
+  replayCommand,
 ];
 
 function overview(): string {

@@ -1,7 +1,7 @@
 /**
  * @module
- * An HTTP proxy in front of a local AWS engine (kinesalite, dynalite) that misbehaves on purpose,
- * the way AWS does under load, so tests can prove that nothing is lost when it does:
+ * An HTTP proxy in front of a local AWS engine (kinesalite, dynalite, s3rver) that misbehaves on
+ * purpose, the way AWS does under load, so tests can prove that nothing is lost when it does:
  *
  * - `throttleEntries`: a share of the entries of each Kinesis PutRecords call is refused with
  *   `ErrorCode: ProvisionedThroughputExceededException` in an HTTP 200 answer, as Kinesis reports a
@@ -18,7 +18,10 @@
  *
  * Rewriting a body breaks its SigV4 signature; kinesalite and dynalite do not check signatures.
  * Only the AWS JSON 1.0/1.1 protocols (every Kinesis and DynamoDB client of the JS SDK) are
- * rewritten; other bodies pass through untouched.
+ * rewritten; other bodies pass through untouched, so S3's REST calls to s3rver are forwarded as they
+ * are (its signature check still passes) and `loseResponses` and `down` apply to them too. Errors
+ * the proxy makes up for a request that is not AWS JSON are S3's XML (`<Error><Code>…`), as the S3
+ * client expects.
  *
  * @example
  * const proxy = await startFaultProxy({ target: engine.url, rules: { throttleEntries: 0.3 } });
@@ -112,6 +115,10 @@ interface PutRecordsAnswer {
   EncryptionType?: string;
 }
 
+/** The request's content type; AWS JSON 1.1 for a JSON-protocol call that names none. */
+const requestContentType = (req: IncomingMessage): string =>
+  req.headers["content-type"] ?? (req.headers["x-amz-target"] ? "application/x-amz-json-1.1" : "");
+
 const readBody = (req: IncomingMessage): Promise<Buffer> =>
   new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -181,19 +188,30 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     type: string,
     message: string,
     contentType: string,
-  ) =>
+  ) => {
+    const requestId = crypto.randomUUID();
+    if (!AWS_JSON.test(contentType)) {
+      // S3's REST protocol: an XML error document (S3 API reference, "Error responses").
+      return send(
+        res,
+        status,
+        { "content-type": "application/xml", "x-amz-request-id": requestId },
+        `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${type}</Code><Message>${message}</Message><RequestId>${requestId}</RequestId></Error>`,
+      );
+    }
     send(
       res,
       status,
-      { "content-type": contentType, "x-amzn-errortype": type, "x-amzn-requestid": crypto.randomUUID() },
+      { "content-type": contentType, "x-amzn-errortype": type, "x-amzn-requestid": requestId },
       JSON.stringify({ __type: type, message }),
     );
+  };
 
   const chance = (share: number | undefined): boolean => share !== undefined && share > 0 && random() < share;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
-    const contentType = req.headers["content-type"] ?? "application/x-amz-json-1.1";
+    const contentType = requestContentType(req);
     const operation =
       String(req.headers["x-amz-target"] ?? "")
         .split(".")
@@ -283,7 +301,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
             502,
             "InternalFailure",
             `fault proxy: ${(e as Error).message}`,
-            "application/x-amz-json-1.1",
+            requestContentType(req),
           );
         } else res.destroy();
       });

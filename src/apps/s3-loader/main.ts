@@ -1,0 +1,217 @@
+/**
+ * @module
+ * Wiring of the S3 loader: from a validated config, the S3 object store, the Kinesis producer of
+ * the failures stream, the KCL consumer of the input stream (lease table = the app name), and the
+ * loader app between them. No logic lives here; `furrow s3-loader` calls it.
+ *
+ * The consumer checkpoints after every acknowledged batch (`checkpointDebounceMs: 0`), as Snowplow
+ * 2.x checkpoints at every flush: a batch is acknowledged only once its file is written, and with
+ * `sequence` naming a restart then rewrites at most the file it was writing.
+ *
+ * Shutdown: the loader starts draining (everything held is written now, and each batch the
+ * consumer still delivers at once), the consumer stops (it waits for those batches, checkpoints
+ * them and releases its leases), then the producer flushes. If S3 is still unreachable after
+ * `stopDeadlineMs`, the loader abandons what it holds: those batches are not acknowledged, and
+ * the next worker reads them again.
+ */
+import { DescribeStreamSummaryCommand, type KinesisClient } from "@aws-sdk/client-kinesis";
+import { HeadBucketCommand, type S3Client } from "@aws-sdk/client-s3";
+import packageJson from "../../../package.json" with { type: "json" };
+import type { AwsConnection } from "../../adapters/aws-connection.ts";
+import { kinesisClient } from "../../adapters/kinesis/client.ts";
+import { KinesisProducer } from "../../adapters/kinesis/producer.ts";
+import { type ConsumerEvent, KinesisStreamConsumer } from "../../adapters/kinesis/stream-consumer.ts";
+import { s3Client } from "../../adapters/s3/client.ts";
+import { S3ObjectStore } from "../../adapters/s3/object-store.ts";
+import { processor } from "../../core/badrows/processor.ts";
+import type { Compress } from "../../core/loading/gzip.ts";
+import type { ObjectStore } from "../../ports/object-store.ts";
+import { type LoaderEvent, S3LoaderApp } from "./app.ts";
+import type { S3LoaderConfig } from "./config.ts";
+import { encodeParquet } from "./parquet.ts";
+import { zlibGzip } from "./zlib-gzip.ts";
+
+export const FURROW_VERSION: string = packageJson.version;
+
+/** The software named in the loader's bad rows. */
+export const S3_LOADER_PROCESSOR = processor("furrow-s3-loader", FURROW_VERSION);
+
+export interface StartS3LoaderOptions {
+  /** One line per event worth a log (files written, failed puts, leases). */
+  readonly log?: (line: string) => void;
+  /** How long a stop waits for S3 before abandoning what is held; 30 s by default. */
+  readonly stopDeadlineMs?: number;
+  /** Gzip implementation; `node:zlib`'s by default, the faster under Bun (see `zlib-gzip.ts`). */
+  readonly compress?: Compress;
+  /** An object store to use instead of the config's S3 bucket (tests). */
+  readonly store?: ObjectStore;
+  /** Waits between attempts of a failing put. */
+  readonly retry?: { readonly initialMs: number; readonly maxMs: number };
+  /** The consumer's pause between reads of a shard; KCL's 1500 ms by default. */
+  readonly idleTimeBetweenReadsMs?: number;
+}
+
+export interface RunningS3Loader {
+  readonly app: S3LoaderApp;
+  readonly consumer: KinesisStreamConsumer;
+  /** Stops consuming, writes or abandons what is held, flushes bad rows. Idempotent. */
+  stop(): Promise<void>;
+}
+
+const firstLine = (e: unknown): string => String(e instanceof Error ? e.message : e).split("\n")[0] ?? "";
+
+async function checkStream(client: KinesisClient, name: string): Promise<void> {
+  try {
+    const out = await client.send(new DescribeStreamSummaryCommand({ StreamName: name }));
+    const status = out.StreamDescriptionSummary?.StreamStatus;
+    if (status !== "ACTIVE" && status !== "UPDATING") {
+      throw new Error(`Kinesis stream ${name} is ${status ?? "in an unknown state"}, not ACTIVE`);
+    }
+  } catch (e) {
+    if ((e as Error).name === "ResourceNotFoundException")
+      throw new Error(`Kinesis stream ${name} does not exist`);
+    throw e;
+  }
+}
+
+async function checkBucket(client: S3Client, bucket: string): Promise<void> {
+  try {
+    await client.send(new HeadBucketCommand({ Bucket: bucket }));
+  } catch (e) {
+    const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    if (status === 404) throw new Error(`S3 bucket ${bucket} does not exist (\`furrow up\` creates it)`);
+    throw new Error(`cannot reach S3 bucket ${bucket}: ${firstLine(e)}`);
+  }
+}
+
+function describeLoaderEvent(event: LoaderEvent): string | null {
+  switch (event.type) {
+    case "file-written":
+      return `wrote ${event.key} (${event.records} records, ${event.bytes} bytes${event.attempts > 1 ? `, after ${event.attempts} attempts` : ""})`;
+    case "put-failed":
+      return `could not write ${event.key} (attempt ${event.attempt}: ${firstLine(event.error)}); retrying in ${event.retryInMs} ms`;
+    case "bad-rows-written":
+      return `wrote ${event.count} bad rows`;
+    case "abandoned":
+      return `gave up ${event.batches} batches, not acknowledged: ${firstLine(event.error)}`;
+    default:
+      return null;
+  }
+}
+
+function describeConsumerEvent(event: ConsumerEvent): string | null {
+  switch (event.type) {
+    case "lease-taken":
+      return `took the lease of ${event.leaseKey}`;
+    case "lease-lost":
+      return `lost the lease of ${event.leaseKey}`;
+    case "handler-failed":
+      return `batch of ${event.shardId} from ${event.firstSequenceNumber} failed (attempt ${event.attempt}): ${firstLine(event.error)}`;
+    case "error":
+      return `${event.operation}${event.shardId ? ` (${event.shardId})` : ""}: ${firstLine(event.error)}`;
+    default:
+      return null;
+  }
+}
+
+/** Starts the loader. Throws when a stream or the bucket is missing or unreachable. */
+export async function startS3Loader(
+  config: S3LoaderConfig,
+  options: StartS3LoaderOptions = {},
+): Promise<RunningS3Loader> {
+  const log = options.log ?? (() => {});
+  const prefix = `furrow s3-loader (${config.purpose})`;
+  const kinesisConnection: AwsConnection = { endpoint: config.input.kinesisEndpoint, region: config.region };
+  const dynamodbConnection: AwsConnection = {
+    endpoint: config.input.dynamodbEndpoint,
+    region: config.region,
+  };
+  const s3 = s3Client({ endpoint: config.output.s3Endpoint, region: config.region });
+  const kinesis = kinesisClient(kinesisConnection, { maxAttempts: 1 });
+  const release = () => {
+    s3.destroy();
+    kinesis.destroy();
+  };
+  let producer: KinesisProducer;
+  let consumer: KinesisStreamConsumer;
+  let app: S3LoaderApp;
+  try {
+    if (options.store === undefined) await checkBucket(s3, config.output.path.bucket);
+    await checkStream(kinesis, config.output.badStreamName);
+    producer = new KinesisProducer({ client: kinesis, streamName: config.output.badStreamName });
+    app = new S3LoaderApp({
+      layout: {
+        purpose: config.purpose,
+        format: config.output.format,
+        output: config.output.path,
+        partition: config.output.partitionFormat,
+        filenamePrefix: config.output.filenamePrefix,
+        naming: config.output.naming,
+        maxRecordsPerFile: config.buffer.recordLimit,
+        maxBytesPerFile: config.buffer.byteLimit,
+      },
+      store: options.store ?? new S3ObjectStore(s3, config.output.path.bucket),
+      failures: producer,
+      processor: S3_LOADER_PROCESSOR,
+      buffer: config.buffer,
+      fullBatchRecords: config.input.maxRecords,
+      retry: options.retry,
+      compress: options.compress ?? zlibGzip,
+      encodeParquet: (columns) => encodeParquet(columns, `furrow-s3-loader ${FURROW_VERSION}`),
+      onEvent: (event) => {
+        const line = describeLoaderEvent(event);
+        if (line) log(`${prefix}: ${line}`);
+      },
+    });
+    consumer = await KinesisStreamConsumer.connect(
+      {
+        streamName: config.input.streamName,
+        appName: config.input.appName,
+        initialPosition: config.input.initialPosition,
+        maxRecords: config.input.maxRecords,
+        checkpointDebounceMs: 0,
+        ...(options.idleTimeBetweenReadsMs === undefined
+          ? {}
+          : { idleTimeBetweenReadsMs: options.idleTimeBetweenReadsMs }),
+      },
+      { kinesis: kinesisConnection, dynamodb: dynamodbConnection },
+      {
+        onEvent: (event) => {
+          const line = describeConsumerEvent(event);
+          if (line) log(`${prefix}: ${line}`);
+        },
+      },
+    );
+  } catch (e) {
+    release();
+    throw e;
+  }
+  try {
+    await consumer.start((batch) => app.handle(batch));
+  } catch (e) {
+    await producer.close();
+    release();
+    throw e;
+  }
+  const stopDeadlineMs = options.stopDeadlineMs ?? 30_000;
+  let stopping: Promise<void> | undefined;
+  return {
+    app,
+    consumer,
+    stop() {
+      stopping ??= (async () => {
+        app.drain();
+        const deadline = setTimeout(() => app.abandon(), stopDeadlineMs);
+        try {
+          await consumer.stop();
+          await app.flush();
+        } finally {
+          clearTimeout(deadline);
+          await producer.close();
+          release();
+        }
+      })();
+      return stopping;
+    },
+  };
+}
