@@ -235,7 +235,8 @@ export function createCollectorApp(deps: CollectorAppDeps): CollectorApp {
       headers: templates[o.body][o.noCache ? 1 : 0],
     });
     const headers = res.headers;
-    if (o.setCookie !== undefined) headers.set("set-cookie", o.setCookie);
+    // The templates hold no Set-Cookie: appending skips set()'s search for one to replace.
+    if (o.setCookie !== undefined) headers.append("set-cookie", o.setCookie);
     if (o.clientSetCookie !== undefined) headers.append("set-cookie", o.clientSetCookie);
     if (o.allowOrigin !== "*") headers.set("access-control-allow-origin", o.allowOrigin);
     if (o.location !== undefined) headers.set("location", o.location);

@@ -67,6 +67,33 @@ describe("captureHeaders", () => {
     const h = captureHeaders(new Headers({ cookie: 'a="b"' }), false);
     expect(h.list).toEqual([]);
   });
+
+  test("lines are the same whether a value was seen before or not, however many values a header takes", () => {
+    // Recorded lines are reused for repeated values; the cache's bounds (names, lines per name,
+    // value length) must never change a line. 1,200 distinct names pass the bound on names.
+    const long = "x".repeat(1000);
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 1200; i++) {
+        const h = captureHeaders(
+          new Headers({
+            Accept: "*/*",
+            "User-Agent": `agent-${i % 100}`,
+            "X-Forwarded-For": `192.0.2.${i % 250}`,
+            "X-Long": `${long}${i}`,
+            [`X-Odd-${i}`]: String(i),
+          }),
+          false,
+        );
+        expect(h.list).toEqual([
+          "Accept: */*",
+          `User-Agent: agent-${i % 100}`,
+          `X-Forwarded-For: 192.0.2.${i % 250}`,
+          `X-Long: ${long}${i}`,
+          `X-Odd-${i}: ${i}`,
+        ]);
+      }
+    }
+  });
 });
 
 describe("header names", () => {

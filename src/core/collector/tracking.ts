@@ -134,6 +134,9 @@ export class Tracking {
   readonly #doNotTrack: DoNotTrackMatcher;
   readonly #redirectHosts: ReadonlySet<string>;
   readonly #randomId: () => string;
+  /** The last `Origin` header seen and its answer: a site's pages send the same one on every request. */
+  #lastOrigin: string | undefined;
+  #lastAllowOrigin = "*";
 
   /** `randomId` makes network user ids and partition keys; random UUIDs by default. */
   constructor(settings: TrackingSettings, randomId: () => string = () => crypto.randomUUID()) {
@@ -225,7 +228,7 @@ export class Tracking {
       setCookie,
       clientSetCookie,
       noCache: req.pixelExpected,
-      allowOrigin: allowedOrigin(h.origin),
+      allowOrigin: this.#allowOrigin(h.origin),
       location,
       records,
       partitionKey,
@@ -240,6 +243,15 @@ export class Tracking {
       "Access-Control-Allow-Headers": ALLOW_HEADERS,
       "Access-Control-Max-Age": String(maxAgeSeconds),
     };
+  }
+
+  /** `allowedOrigin`, remembered for the last header (parsing it costs more than comparing it). */
+  #allowOrigin(header: string | undefined): string {
+    if (header !== this.#lastOrigin) {
+      this.#lastAllowOrigin = allowedOrigin(header);
+      this.#lastOrigin = header;
+    }
+    return this.#lastAllowOrigin;
   }
 
   #setCookie(
