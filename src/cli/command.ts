@@ -4,7 +4,10 @@
  * config file) once, validates them, and reports a usage error as one clear line and exit code 2.
  * Input and output go through `CommandIO`, so tests drive commands in-process with real streams.
  */
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
 import { type ParseArgsConfig, parseArgs } from "node:util";
+import { furrowTopology, stageProblem, type Topology } from "../core/topology.ts";
 
 /** Where a command reads and writes. `main.ts` binds these to the process. */
 export interface CommandIO {
@@ -45,6 +48,40 @@ export function parseFlags<T extends NonNullable<ParseArgsConfig["options"]>>(
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
+}
+
+/** A config file named by `--config`, read but not yet parsed. */
+export interface ConfigFile {
+  readonly path: string;
+  readonly text: string;
+}
+
+/**
+ * Reads the file named by `--config` (relative to `cwd`); undefined when the flag was not given.
+ * A file that cannot be read is a `UsageError` naming the flag.
+ */
+export async function readConfigFile(path: string | undefined, cwd: string): Promise<ConfigFile | undefined> {
+  if (path === undefined) return undefined;
+  try {
+    return { path, text: await readFile(resolve(cwd, path), "utf8") };
+  } catch (e) {
+    throw new UsageError(`--config: cannot read ${path} (${(e as NodeJS.ErrnoException).code ?? e})`);
+  }
+}
+
+/** The topology of the stage named by `--stage` (default `local`); a bad name is a `UsageError`. */
+export function stageTopology(stage = "local"): Topology {
+  const problem = stageProblem(stage);
+  if (problem) throw new UsageError(`--stage: ${problem}`);
+  return furrowTopology({ stage });
+}
+
+/** An endpoint flag's value, which must be an http(s) URL; undefined when the flag was not given. */
+export function endpointFlag(flag: string, value: string | undefined): string | undefined {
+  if (value !== undefined && !/^https?:\/\/[^/]/.test(value)) {
+    throw new UsageError(`--${flag}: '${value}' must start with http:// or https://`);
+  }
+  return value;
 }
 
 /** Reads a whole stream into bytes. */

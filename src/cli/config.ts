@@ -12,11 +12,10 @@
  * directory. An empty endpoint or database URL means "start the embedded engine", which also
  * overrides a `DATABASE_URL` from the environment.
  */
-import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import type { EngineSettings } from "../adapters/engines/launcher.ts";
 import { stageProblem } from "../core/topology.ts";
-import { parseFlags, UsageError } from "./command.ts";
+import { type ConfigFile, parseFlags, readConfigFile, UsageError } from "./command.ts";
 
 export interface UpConfig {
   readonly stage: string;
@@ -60,7 +59,7 @@ type Setting = keyof typeof SETTINGS;
 export interface UpConfigSources {
   readonly flags: Partial<Record<keyof typeof UP_FLAGS, string>>;
   /** The config file named by `--config`, already read. */
-  readonly file?: { readonly path: string; readonly text: string };
+  readonly file?: ConfigFile;
   /** Only `DATABASE_URL` is consulted. */
   readonly env: { readonly DATABASE_URL?: string };
   /** Relative flag paths resolve against this. */
@@ -178,16 +177,7 @@ export async function loadUpConfig(
   cwd: string,
 ): Promise<UpConfig> {
   const { values } = parseFlags(argv, UP_FLAGS);
-  let file: UpConfigSources["file"];
-  if (values.config !== undefined) {
-    try {
-      file = { path: values.config, text: await readFile(resolve(cwd, values.config), "utf8") };
-    } catch (e) {
-      throw new UsageError(
-        `--config: cannot read ${values.config} (${(e as NodeJS.ErrnoException).code ?? e})`,
-      );
-    }
-  }
+  const file = await readConfigFile(values.config, cwd);
   return resolveUpConfig({ flags: values, file, env, cwd });
 }
 

@@ -5,13 +5,7 @@
  * become size_violation rows on the bad stream, and a stop flushes what the producer buffered.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import {
-  type _Record,
-  GetRecordsCommand,
-  GetShardIteratorCommand,
-  type KinesisClient,
-  ListShardsCommand,
-} from "@aws-sdk/client-kinesis";
+import type { KinesisClient } from "@aws-sdk/client-kinesis";
 import { startKinesalite } from "../../src/adapters/engines/kinesalite.ts";
 import type { RunningEngine } from "../../src/adapters/engines/running-engine.ts";
 import { kinesisClient } from "../../src/adapters/kinesis/client.ts";
@@ -19,6 +13,7 @@ import { ensureStream } from "../../src/adapters/kinesis/streams.ts";
 import { defaultCollectorConfig } from "../../src/apps/collector/config.ts";
 import { type RunningCollector, startCollector } from "../../src/apps/collector/main.ts";
 import { furrowTopology } from "../../src/core/topology.ts";
+import { readStream as readStreamOf } from "../support/kinesis-stream-contents.ts";
 import { decodeRecord } from "./collector-under-test.ts";
 
 const topology = furrowTopology({ stage: "collector-test" });
@@ -42,28 +37,7 @@ afterAll(async () => {
 });
 
 /** Every record of every shard of `stream`, read from the start. */
-async function readStream(stream: string): Promise<_Record[]> {
-  const out: _Record[] = [];
-  const shards = (await client.send(new ListShardsCommand({ StreamName: stream }))).Shards ?? [];
-  for (const shard of shards) {
-    let iterator = (
-      await client.send(
-        new GetShardIteratorCommand({
-          StreamName: stream,
-          ShardId: shard.ShardId,
-          ShardIteratorType: "TRIM_HORIZON",
-        }),
-      )
-    ).ShardIterator;
-    while (iterator) {
-      const page = await client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 10_000 }));
-      out.push(...(page.Records ?? []));
-      if ((page.Records ?? []).length === 0) break;
-      iterator = page.NextShardIterator;
-    }
-  }
-  return out;
-}
+const readStream = (stream: string) => readStreamOf(client, stream);
 
 async function start(): Promise<RunningCollector> {
   const base = defaultCollectorConfig({ good: RAW, bad: BAD, sink: "kinesis" });

@@ -14,13 +14,7 @@
  * written), so they are counted and printed, not forbidden: enrich dedupes by event id.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import {
-  type _Record,
-  GetRecordsCommand,
-  GetShardIteratorCommand,
-  type KinesisClient,
-  ListShardsCommand,
-} from "@aws-sdk/client-kinesis";
+import type { KinesisClient } from "@aws-sdk/client-kinesis";
 import { type FaultProxy, startFaultProxy } from "../../src/adapters/engines/fault-proxy.ts";
 import { startKinesalite } from "../../src/adapters/engines/kinesalite.ts";
 import type { RunningEngine } from "../../src/adapters/engines/running-engine.ts";
@@ -30,6 +24,7 @@ import { ensureStream } from "../../src/adapters/kinesis/streams.ts";
 import { MemorySink } from "../../src/adapters/memory/memory-sink.ts";
 import { defaultCollectorConfig } from "../../src/apps/collector/config.ts";
 import { type RunningCollector, startCollector } from "../../src/apps/collector/main.ts";
+import { readStream as readStreamOf } from "../support/kinesis-stream-contents.ts";
 import { decodeRecord } from "./collector-under-test.ts";
 
 const REGION = "us-east-1";
@@ -76,29 +71,8 @@ afterAll(async () => {
   await engine?.stop();
 });
 
-/** Every record of every shard of `stream`, read from the start. */
-async function readStream(stream: string): Promise<_Record[]> {
-  const out: _Record[] = [];
-  const shards = (await reader.send(new ListShardsCommand({ StreamName: stream }))).Shards ?? [];
-  for (const shard of shards) {
-    let iterator = (
-      await reader.send(
-        new GetShardIteratorCommand({
-          StreamName: stream,
-          ShardId: shard.ShardId,
-          ShardIteratorType: "TRIM_HORIZON",
-        }),
-      )
-    ).ShardIterator;
-    while (iterator) {
-      const page = await reader.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 10_000 }));
-      out.push(...(page.Records ?? []));
-      if ((page.Records ?? []).length === 0) break;
-      iterator = page.NextShardIterator;
-    }
-  }
-  return out;
-}
+/** Every record of every shard of `stream`, read from the start (straight from the engine). */
+const readStream = (stream: string) => readStreamOf(reader, stream);
 
 /** One tracker request and the event ids it carries. */
 interface LoadRequest {

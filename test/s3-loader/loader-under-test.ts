@@ -7,14 +7,7 @@
  */
 
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import {
-  type _Record,
-  GetRecordsCommand,
-  GetShardIteratorCommand,
-  type KinesisClient,
-  ListShardsCommand,
-  PutRecordsCommand,
-} from "@aws-sdk/client-kinesis";
+import { type KinesisClient, PutRecordsCommand } from "@aws-sdk/client-kinesis";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { dynamodbClient } from "../../src/adapters/dynamodb/client.ts";
 import { DynamoDBLeaseStore } from "../../src/adapters/dynamodb/lease-store.ts";
@@ -32,6 +25,7 @@ import { lineRecord, splitLines } from "../../src/core/loading/framing.ts";
 import { gunzip } from "../../src/core/loading/gzip.ts";
 import type { LoaderPurpose } from "../../src/core/loading/purpose.ts";
 import { furrowTopology, type Topology } from "../../src/core/topology.ts";
+import { readShard, readStream, shardIds } from "../support/kinesis-stream-contents.ts";
 
 export const REGION = "us-east-1";
 
@@ -117,28 +111,7 @@ export async function putRecords(
 }
 
 /** Every record of every shard of `stream`, from the start. */
-export async function readStream(client: KinesisClient, stream: string): Promise<_Record[]> {
-  const out: _Record[] = [];
-  const shards = (await client.send(new ListShardsCommand({ StreamName: stream }))).Shards ?? [];
-  for (const shard of shards) {
-    let iterator = (
-      await client.send(
-        new GetShardIteratorCommand({
-          StreamName: stream,
-          ShardId: shard.ShardId,
-          ShardIteratorType: "TRIM_HORIZON",
-        }),
-      )
-    ).ShardIterator;
-    while (iterator) {
-      const page = await client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 10_000 }));
-      out.push(...(page.Records ?? []));
-      if ((page.Records ?? []).length === 0) break;
-      iterator = page.NextShardIterator;
-    }
-  }
-  return out;
-}
+export { readStream };
 
 const text = new TextDecoder();
 
@@ -192,24 +165,9 @@ export async function lastSequenceNumbers(
   stream: string,
 ): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
-  const shards = (await client.send(new ListShardsCommand({ StreamName: stream }))).Shards ?? [];
-  for (const shard of shards) {
-    let iterator = (
-      await client.send(
-        new GetShardIteratorCommand({
-          StreamName: stream,
-          ShardId: shard.ShardId,
-          ShardIteratorType: "TRIM_HORIZON",
-        }),
-      )
-    ).ShardIterator;
-    while (iterator) {
-      const page = await client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 10_000 }));
-      const last = page.Records?.at(-1);
-      if (last?.SequenceNumber) out[shard.ShardId!] = last.SequenceNumber;
-      if ((page.Records ?? []).length === 0) break;
-      iterator = page.NextShardIterator;
-    }
+  for (const shardId of await shardIds(client, stream)) {
+    const last = (await readShard(client, stream, shardId)).at(-1);
+    if (last?.SequenceNumber) out[shardId] = last.SequenceNumber;
   }
   return out;
 }

@@ -1,13 +1,7 @@
 /** @module Tests for the fault proxy in front of kinesalite: entry throttling, call rejection, loss, outages. */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import {
-  DescribeStreamSummaryCommand,
-  GetRecordsCommand,
-  GetShardIteratorCommand,
-  type KinesisClient,
-  ListShardsCommand,
-  PutRecordsCommand,
-} from "@aws-sdk/client-kinesis";
+import { DescribeStreamSummaryCommand, type KinesisClient, PutRecordsCommand } from "@aws-sdk/client-kinesis";
+import { readStreamText as readAll } from "../../../test/support/kinesis-stream-contents.ts";
 import { kinesisClient } from "../kinesis/client.ts";
 import { ensureStream } from "../kinesis/streams.ts";
 import { type FaultProxy, startFaultProxy } from "./fault-proxy.ts";
@@ -32,29 +26,6 @@ const clientOf = (endpoint: string) => kinesisClient({ region: "us-east-1", endp
 const text = new TextEncoder();
 const records = (n: number, prefix: string) =>
   Array.from({ length: n }, (_, i) => ({ Data: text.encode(`${prefix}-${i}`), PartitionKey: `k${i % 7}` }));
-
-async function readAll(client: KinesisClient, stream: string): Promise<string[]> {
-  const out: string[] = [];
-  const shards = (await client.send(new ListShardsCommand({ StreamName: stream }))).Shards ?? [];
-  for (const shard of shards) {
-    let iterator = (
-      await client.send(
-        new GetShardIteratorCommand({
-          StreamName: stream,
-          ShardId: shard.ShardId,
-          ShardIteratorType: "TRIM_HORIZON",
-        }),
-      )
-    ).ShardIterator;
-    while (iterator) {
-      const page = await client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 10_000 }));
-      for (const r of page.Records ?? []) out.push(new TextDecoder().decode(r.Data));
-      if ((page.Records ?? []).length === 0) break;
-      iterator = page.NextShardIterator;
-    }
-  }
-  return out;
-}
 
 describe("fault proxy in front of kinesalite", () => {
   let engine: RunningEngine;

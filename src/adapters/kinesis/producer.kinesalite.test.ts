@@ -7,13 +7,8 @@
  * may only come from lost answers, and are counted and printed.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import {
-  type _Record,
-  GetRecordsCommand,
-  GetShardIteratorCommand,
-  type KinesisClient,
-  ListShardsCommand,
-} from "@aws-sdk/client-kinesis";
+import type { KinesisClient } from "@aws-sdk/client-kinesis";
+import { readStream } from "../../../test/support/kinesis-stream-contents.ts";
 import { recordSinkConformance } from "../../ports/record-sink.conformance.ts";
 import type { OutboundRecord } from "../../ports/record-sink.ts";
 import { type FaultProxy, startFaultProxy } from "../engines/fault-proxy.ts";
@@ -32,31 +27,6 @@ const FAST: Partial<KinesisProducerOptions> = {
   healthCheckIntervalMs: 100,
   requestTimeoutMs: 5_000,
 };
-
-/** Every record of every shard, shard by shard, each in stream order. */
-async function readStream(client: KinesisClient, stream: string): Promise<_Record[]> {
-  const out: _Record[] = [];
-  const shards = (await client.send(new ListShardsCommand({ StreamName: stream }))).Shards ?? [];
-  for (const shard of shards) {
-    let iterator = (
-      await client.send(
-        new GetShardIteratorCommand({
-          StreamName: stream,
-          ShardId: shard.ShardId,
-          ShardIteratorType: "TRIM_HORIZON",
-        }),
-      )
-    ).ShardIterator;
-    while (iterator) {
-      const page = await client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 10_000 }));
-      const records = page.Records ?? [];
-      out.push(...records);
-      if (records.length === 0) break;
-      iterator = page.NextShardIterator;
-    }
-  }
-  return out;
-}
 
 const newStreamName = (prefix: string) => `${prefix}-${crypto.randomUUID().slice(0, 8)}`;
 

@@ -7,8 +7,6 @@
  * stdout` they are printed instead (base64 Thrift, one per line), records on standard output and
  * bad rows and logs on standard error.
  */
-import { readFile } from "node:fs/promises";
-import { resolve } from "node:path";
 import {
   applyOverrides,
   type CollectorConfig,
@@ -19,8 +17,16 @@ import {
   type SinkKind,
 } from "../../apps/collector/config.ts";
 import { type RunningCollector, startCollector } from "../../apps/collector/main.ts";
-import { furrowTopology, stageProblem } from "../../core/topology.ts";
-import { type Command, type CommandIO, parseFlags, UsageError } from "../command.ts";
+import {
+  type Command,
+  type CommandIO,
+  type ConfigFile,
+  endpointFlag,
+  parseFlags,
+  readConfigFile,
+  stageTopology,
+  UsageError,
+} from "../command.ts";
 
 export const COLLECTOR_FLAGS = {
   config: { type: "string" },
@@ -38,16 +44,13 @@ export const COLLECTOR_FLAGS = {
 export interface CollectorConfigSources {
   readonly flags: Partial<Record<keyof typeof COLLECTOR_FLAGS, string>>;
   /** The file named by `--config`, already read. */
-  readonly file?: { readonly path: string; readonly text: string };
+  readonly file?: ConfigFile;
 }
 
 /** Merges and validates flags and file. Throws `UsageError` with one line naming the culprit. */
 export function resolveCollectorConfig(sources: CollectorConfigSources): CollectorConfig {
   const { flags } = sources;
-  const stage = flags.stage ?? "local";
-  const problem = stageProblem(stage);
-  if (problem) throw new UsageError(`--stage: ${problem}`);
-  const topology = furrowTopology({ stage });
+  const topology = stageTopology(flags.stage);
 
   let sink: SinkKind | undefined;
   if (flags.sink !== undefined) {
@@ -84,13 +87,8 @@ export function resolveCollectorConfig(sources: CollectorConfigSources): Collect
     overrides[role] = name;
   }
   if (flags.region !== undefined) overrides.region = flags.region;
-  const endpoint = flags["kinesis-endpoint"];
-  if (endpoint !== undefined) {
-    if (!/^https?:\/\/[^/]/.test(endpoint)) {
-      throw new UsageError(`--kinesis-endpoint: '${endpoint}' must start with http:// or https://`);
-    }
-    overrides.kinesisEndpoint = endpoint;
-  }
+  const endpoint = endpointFlag("kinesis-endpoint", flags["kinesis-endpoint"]);
+  if (endpoint !== undefined) overrides.kinesisEndpoint = endpoint;
   try {
     const config = parseCollectorConfig(json, {
       where,
@@ -107,16 +105,7 @@ export function resolveCollectorConfig(sources: CollectorConfigSources): Collect
 /** Reads the flags and the config file they name, then validates both. */
 export async function loadCollectorConfig(argv: readonly string[], cwd: string): Promise<CollectorConfig> {
   const { values } = parseFlags(argv, COLLECTOR_FLAGS);
-  let file: CollectorConfigSources["file"];
-  if (values.config !== undefined) {
-    try {
-      file = { path: values.config, text: await readFile(resolve(cwd, values.config), "utf8") };
-    } catch (e) {
-      throw new UsageError(
-        `--config: cannot read ${values.config} (${(e as NodeJS.ErrnoException).code ?? e})`,
-      );
-    }
-  }
+  const file = await readConfigFile(values.config, cwd);
   return resolveCollectorConfig({ flags: values, file });
 }
 

@@ -8,7 +8,6 @@
  * - `furrow iglu lint DIR`: reports what an Iglu Server would refuse or remark on.
  * Each reads its flags (and the config file, and the environment) once, here.
  */
-import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import {
   IGLU_SERVER_DEFAULTS,
@@ -27,7 +26,7 @@ import { type LintLevel, lintSchema } from "../../apps/iglu-server/schema-lint.t
 import { inconsistencyMessage, sequencingProblem } from "../../apps/iglu-server/version-cursor.ts";
 import { formatSchemaKey } from "../../core/iglu/schema-key.ts";
 import type { SchemaVer } from "../../core/iglu/schema-ver.ts";
-import { type Command, type CommandIO, parseFlags, UsageError } from "../command.ts";
+import { type Command, type CommandIO, parseFlags, readConfigFile, UsageError } from "../command.ts";
 
 const SERVER_FLAGS = {
   config: { type: "string" },
@@ -58,16 +57,7 @@ export async function loadIgluServerConfig(
   cwd: string,
 ): Promise<IgluServerConfig> {
   const { values } = parseFlags(argv, SERVER_FLAGS);
-  let file: { path: string; text: string } | undefined;
-  if (values.config !== undefined) {
-    try {
-      file = { path: values.config, text: await readFile(resolve(cwd, values.config), "utf8") };
-    } catch (e) {
-      throw new UsageError(
-        `--config: cannot read ${values.config} (${(e as NodeJS.ErrnoException).code ?? e})`,
-      );
-    }
-  }
+  const file = await readConfigFile(values.config, cwd);
   const config = resolveIgluServerConfig({ flags: values, file, env, cwd });
   if (!config.ok) throw new UsageError(config.error.message);
   return config.value;

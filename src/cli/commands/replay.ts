@@ -18,9 +18,16 @@ import {
   replay,
 } from "../../apps/s3-loader/replay.ts";
 import { parseOutputPath } from "../../core/loading/object-key.ts";
-import { furrowTopology, STREAM_ROLES, type StreamRole, stageProblem } from "../../core/topology.ts";
+import { STREAM_ROLES, type StreamRole } from "../../core/topology.ts";
 import type { RecordSink } from "../../ports/record-sink.ts";
-import { type Command, type CommandIO, parseFlags, UsageError } from "../command.ts";
+import {
+  type Command,
+  type CommandIO,
+  endpointFlag,
+  parseFlags,
+  stageTopology,
+  UsageError,
+} from "../command.ts";
 
 export const REPLAY_FLAGS = {
   from: { type: "string" },
@@ -44,13 +51,6 @@ export interface ReplaySettings {
   readonly s3Endpoint?: string;
 }
 
-function endpoint(flag: string, value: string | undefined): string | undefined {
-  if (value !== undefined && !/^https?:\/\/[^/]/.test(value)) {
-    throw new UsageError(`--${flag}: '${value}' must start with http:// or https://`);
-  }
-  return value;
-}
-
 /** Validates the flags. `--to` takes a stream name or a role of the stage (raw, enriched, …). */
 export function resolveReplaySettings(
   argv: readonly string[],
@@ -59,10 +59,7 @@ export function resolveReplaySettings(
   const { values } = parseFlags(argv, REPLAY_FLAGS);
   if (values.from === undefined) throw new UsageError("--from s3://bucket/prefix or --from DIR is required");
   if (values.to === undefined) throw new UsageError("--to STREAM is required");
-  const stage = values.stage ?? "local";
-  const problem = stageProblem(stage);
-  if (problem) throw new UsageError(`--stage: ${problem}`);
-  const topology = furrowTopology({ stage });
+  const topology = stageTopology(values.stage);
   const streamName = (STREAM_ROLES as readonly string[]).includes(values.to)
     ? topology.streams[values.to as StreamRole].name
     : values.to;
@@ -90,8 +87,8 @@ export function resolveReplaySettings(
     streamName,
     purpose,
     region: values.region ?? envRegion ?? "us-east-1",
-    kinesisEndpoint: endpoint("kinesis-endpoint", values["kinesis-endpoint"]),
-    s3Endpoint: endpoint("s3-endpoint", values["s3-endpoint"]),
+    kinesisEndpoint: endpointFlag("kinesis-endpoint", values["kinesis-endpoint"]),
+    s3Endpoint: endpointFlag("s3-endpoint", values["s3-endpoint"]),
   };
 }
 

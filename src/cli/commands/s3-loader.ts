@@ -7,8 +7,6 @@
  * loader settings (`--config`, 2.x or 3.x shape) and flags, which win over it; everything is
  * validated before anything starts, and a problem is one line naming the flag or setting.
  */
-import { readFile } from "node:fs/promises";
-import { resolve } from "node:path";
 import { parseDuration } from "../../apps/collector/config.ts";
 import {
   applyS3LoaderOverrides,
@@ -24,9 +22,17 @@ import { type RunningS3Loader, startS3Loader } from "../../apps/s3-loader/main.t
 import { FILE_FORMATS, type FileFormat } from "../../core/loading/file-plan.ts";
 import { OBJECT_NAMINGS, type ObjectNaming } from "../../core/loading/object-key.ts";
 import { LOADER_PURPOSES, type LoaderPurpose, parseLoaderPurpose } from "../../core/loading/purpose.ts";
-import { furrowTopology, stageProblem } from "../../core/topology.ts";
 import type { InitialPosition } from "../../ports/shard-reader.ts";
-import { type Command, type CommandIO, parseFlags, UsageError } from "../command.ts";
+import {
+  type Command,
+  type CommandIO,
+  type ConfigFile,
+  endpointFlag,
+  parseFlags,
+  readConfigFile,
+  stageTopology,
+  UsageError,
+} from "../command.ts";
 
 export const S3_LOADER_FLAGS = {
   purpose: { type: "string" },
@@ -58,7 +64,7 @@ type Flags = Partial<Record<keyof typeof S3_LOADER_FLAGS, string>>;
 export interface S3LoaderConfigSources {
   readonly flags: Flags;
   /** The file named by `--config`, already read. */
-  readonly file?: { readonly path: string; readonly text: string };
+  readonly file?: ConfigFile;
   /** `AWS_REGION`, the region when neither flag nor file gives one. */
   readonly envRegion?: string;
 }
@@ -88,13 +94,6 @@ function positiveInt(
   return n;
 }
 
-function endpoint(flag: string, value: string | undefined): string | undefined {
-  if (value !== undefined && !/^https?:\/\/[^/]/.test(value)) {
-    throw new UsageError(`--${flag}: '${value}' must start with http:// or https://`);
-  }
-  return value;
-}
-
 function initialPosition(value: string | undefined): InitialPosition | undefined {
   if (value === undefined) return undefined;
   if (value === "TRIM_HORIZON" || value === "LATEST") return { type: value };
@@ -109,10 +108,7 @@ function initialPosition(value: string | undefined): InitialPosition | undefined
 /** Merges and validates file and flags. Throws `UsageError` with one line naming the culprit. */
 export function resolveS3LoaderConfig(sources: S3LoaderConfigSources): S3LoaderConfig {
   const { flags } = sources;
-  const stage = flags.stage ?? "local";
-  const problem = stageProblem(stage);
-  if (problem) throw new UsageError(`--stage: ${problem}`);
-  const topology = furrowTopology({ stage });
+  const topology = stageTopology(flags.stage);
   let purpose: LoaderPurpose | undefined;
   if (flags.purpose !== undefined) {
     purpose = parseLoaderPurpose(flags.purpose) ?? undefined;
@@ -150,9 +146,9 @@ export function resolveS3LoaderConfig(sources: S3LoaderConfigSources): S3LoaderC
         : { byteLimit: positiveInt("byte-limit", flags["byte-limit"]) }),
       ...(timeLimitMs === undefined ? {} : { timeLimitMs }),
     },
-    kinesisEndpoint: endpoint("kinesis-endpoint", flags["kinesis-endpoint"]),
-    dynamodbEndpoint: endpoint("dynamodb-endpoint", flags["dynamodb-endpoint"]),
-    s3Endpoint: endpoint("s3-endpoint", flags["s3-endpoint"]),
+    kinesisEndpoint: endpointFlag("kinesis-endpoint", flags["kinesis-endpoint"]),
+    dynamodbEndpoint: endpointFlag("dynamodb-endpoint", flags["dynamodb-endpoint"]),
+    s3Endpoint: endpointFlag("s3-endpoint", flags["s3-endpoint"]),
   };
   try {
     let config: S3LoaderConfig;
@@ -188,16 +184,7 @@ export async function loadS3LoaderConfig(
   envRegion: string | undefined,
 ): Promise<S3LoaderConfig> {
   const { values } = parseFlags(argv, S3_LOADER_FLAGS);
-  let file: S3LoaderConfigSources["file"];
-  if (values.config !== undefined) {
-    try {
-      file = { path: values.config, text: await readFile(resolve(cwd, values.config), "utf8") };
-    } catch (e) {
-      throw new UsageError(
-        `--config: cannot read ${values.config} (${(e as NodeJS.ErrnoException).code ?? e})`,
-      );
-    }
-  }
+  const file = await readConfigFile(values.config, cwd);
   return resolveS3LoaderConfig({ flags: values, file, envRegion });
 }
 
