@@ -143,7 +143,15 @@ export async function startEnrichStream(
 ): Promise<RunningEnrich> {
   const log = settings.log ?? (() => {});
   const client = kinesisClient(settings.kinesis, { maxAttempts: 1 });
-  const producer = (streamName: string) => new KinesisProducer({ client, streamName });
+  // Enrich's own output limits (500 records, 5 MiB per PutRecords), sent at once: the batch is
+  // acknowledged, and checkpointed, only when its last record is written, so a time-based flush
+  // (the collector's 5 s) would hold every partial batch for that long.
+  const producer = (streamName: string) =>
+    new KinesisProducer({
+      client,
+      streamName,
+      flush: { recordLimit: 500, byteLimit: 5_242_880, timeLimitMs: 0 },
+    });
   const sinks: EnrichSinks = {
     good: producer(settings.output.good),
     bad: producer(settings.output.bad),

@@ -9,6 +9,8 @@
  * enrichment configs. Every problem with them is reported, one line each, before anything runs.
  */
 import { LineSink } from "../../adapters/enrich/line-sink.ts";
+import type { StreamConsumerConfig } from "../../adapters/kinesis/stream-consumer.ts";
+import { parseDuration } from "../../apps/collector/config.ts";
 import { EnrichApp } from "../../apps/enrich/app.ts";
 import {
   type BuiltPipeline,
@@ -45,6 +47,10 @@ export const ENRICH_FLAGS = {
   "failed-stream": { type: "string" },
   "app-name": { type: "string" },
   "initial-position": { type: "string" },
+  "max-records": { type: "string" },
+  "lease-duration": { type: "string" },
+  "idle-time-between-reads": { type: "string" },
+  "debounce-checkpoints": { type: "string" },
   stage: { type: "string" },
   region: { type: "string" },
   "kinesis-endpoint": { type: "string" },
@@ -62,6 +68,49 @@ function endpoint(flag: string, value: string | undefined): string | undefined {
     throw new UsageError(`--${flag}: '${value}' must start with http:// or https://`);
   }
   return value;
+}
+
+/** `--flag D`: a duration such as "10 seconds" or milliseconds; zero only where `zero` allows it. */
+function duration(flag: string, value: string | undefined, zero: boolean): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = parseDuration(value);
+  if (ms === undefined || !Number.isFinite(ms) || ms < 0 || (ms === 0 && !zero)) {
+    throw new UsageError(
+      `--${flag} must be a ${zero ? "" : "positive "}duration like "10 seconds" or milliseconds, got '${value}'`,
+    );
+  }
+  return ms;
+}
+
+type ConsumerSettings = Omit<StreamConsumerConfig, "streamName" | "appName" | "initialPosition">;
+
+/**
+ * The KCL settings Snowplow's `input` section names (`retrievalMode.maxRecords`,
+ * `retrievalMode.idleTimeBetweenReads`, `leaseDuration`, `debounceCheckpoints`); only those given.
+ */
+function consumerSettings(values: {
+  "max-records"?: string;
+  "lease-duration"?: string;
+  "idle-time-between-reads"?: string;
+  "debounce-checkpoints"?: string;
+}): ConsumerSettings {
+  const settings: { -readonly [K in keyof ConsumerSettings]: ConsumerSettings[K] } = {};
+  const maxRecords = values["max-records"];
+  if (maxRecords !== undefined) {
+    // Kinesis: GetRecords Limit is 1–10000.
+    const n = Number(maxRecords);
+    if (!/^\d+$/.test(maxRecords) || n < 1 || n > 10_000) {
+      throw new UsageError(`--max-records must be an integer from 1 to 10000, got '${maxRecords}'`);
+    }
+    settings.maxRecords = n;
+  }
+  const lease = duration("lease-duration", values["lease-duration"], false);
+  if (lease !== undefined) settings.leaseDurationMs = lease;
+  const idle = duration("idle-time-between-reads", values["idle-time-between-reads"], true);
+  if (idle !== undefined) settings.idleTimeBetweenReadsMs = idle;
+  const debounce = duration("debounce-checkpoints", values["debounce-checkpoints"], true);
+  if (debounce !== undefined) settings.checkpointDebounceMs = debounce;
+  return settings;
 }
 
 /** A file to append lines to, flushed and closed by `end()`. */
@@ -181,6 +230,14 @@ Stream mode (until SIGINT/SIGTERM; at-least-once, checkpoints only written batch
   --failed-stream NAME   failed-events stream (default: none, failed events not emitted)
   --app-name NAME        KCL application and lease table name (default furrow-<stage>-enrich)
   --initial-position P   TRIM_HORIZON (default) or LATEST, for shards without a checkpoint
+  --max-records N        records per GetRecords, 1–10000 (default 10000)
+  --lease-duration D     KCL lease duration, e.g. "10 seconds" or milliseconds (default 10 s); a
+                         lease of a worker that died is taken over after about twice this
+  --idle-time-between-reads D
+                         least time between two reads of a shard (default 1500 ms)
+  --debounce-checkpoints D
+                         least time between two checkpoints of a shard (default 10 s); what was
+                         handled since the last one is handled again after a crash
   --stage NAME           stage whose names are the defaults (default local)
   --region REGION        AWS region (default $AWS_REGION, else us-east-1)
   --kinesis-endpoint URL, --dynamodb-endpoint URL, --s3-endpoint URL
@@ -204,6 +261,10 @@ or the stream app failed, 2 on a usage or configuration error.
       "failed-stream",
       "app-name",
       "initial-position",
+      "max-records",
+      "lease-duration",
+      "idle-time-between-reads",
+      "debounce-checkpoints",
     ] as const;
     if (fromFile !== undefined) {
       for (const flag of streamOnly)
@@ -228,6 +289,7 @@ or the stream app failed, 2 on a usage or configuration error.
       }
       initialPosition = { type: position };
     }
+    const consumer = consumerSettings(values);
     const input = fromFile === undefined ? undefined : await openInput(fromFile, io);
 
     const built = await buildPipeline({
@@ -259,6 +321,7 @@ or the stream app failed, 2 on a usage or configuration error.
         },
         kinesis: { endpoint: kinesisEndpoint, region },
         dynamodb: { endpoint: dynamodbEndpoint, region },
+        consumer,
         log: (line) => io.stderr(`${line}\n`),
       });
     } catch (e) {

@@ -103,26 +103,14 @@ export function validateSdj(
   return resolver.validate(sdd).then((r) => checked(sdd, r, source));
 }
 
-/** Parses and validates an entity given as JSON. */
-async function validateJsonEntity(
-  resolver: Resolver,
-  json: unknown,
-  source: string,
-): Promise<Result<ValidSdj, SchemaViolationFailure>> {
-  const sdd = parseSelfDescribingData(json);
-  if (!sdd.ok) return err(schemaFailure(notIglu(json, sdd.error), source, json));
-  const r = validateSdj(resolver, sdd.value, source);
-  return r instanceof Promise ? await r : r;
-}
-
 /** The wrapper's data, once the wrapper parsed, matched its criterion and validated. */
-async function wrapperData(
+function wrapperData(
   resolver: Resolver,
   text: string,
   source: string,
   criterion: SchemaCriterion,
   maxJsonDepth: number,
-): Promise<Result<unknown, SchemaViolationFailure>> {
+): Result<unknown, SchemaViolationFailure> | Promise<Result<unknown, SchemaViolationFailure>> {
   const json = parseJsonText(text, maxJsonDepth);
   if (!json.ok) return err(schemaFailure(notJson(source, text, json.error), source, text));
   const sdd = parseSelfDescribingData(json.value);
@@ -130,9 +118,10 @@ async function wrapperData(
   if (!criterionMatches(criterion, sdd.value.schema)) {
     return err(schemaFailure(criterionMismatch(sdd.value.schema, criterion), source, sdd.value.data));
   }
-  let valid = validateSdj(resolver, sdd.value, source);
-  if (valid instanceof Promise) valid = await valid;
-  return valid.ok ? ok(sdd.value.data) : valid;
+  const data = sdd.value.data;
+  const valid = validateSdj(resolver, sdd.value, source);
+  if (valid instanceof Promise) return valid.then((v) => (v.ok ? ok(data) : v));
+  return valid.ok ? ok(data) : valid;
 }
 
 /** The outcome of phase-1 validation of one field. */
@@ -141,35 +130,60 @@ export interface InputValidation<T> {
   readonly value: T;
 }
 
-/** Phase 1 for `ue_pr`/`ue_px`: the valid unstructured event, or null and why. */
-export async function validateUnstructEvent(
-  resolver: Resolver,
-  text: string,
-  maxJsonDepth: number,
-): Promise<InputValidation<ValidSdj | null>> {
-  const data = await wrapperData(resolver, text, "unstruct", UNSTRUCT_EVENT_CRITERION, maxJsonDepth);
-  if (!data.ok) return { failures: [data.error], value: null };
-  const entity = await validateJsonEntity(resolver, data.value, "unstruct");
+function unstructOutcome(entity: Result<ValidSdj, SchemaViolationFailure>): InputValidation<ValidSdj | null> {
   return entity.ok ? { failures: [], value: entity.value } : { failures: [entity.error], value: null };
 }
 
-/** Phase 1 for `co`/`cx`: the valid contexts (each invalid one dropped), and why the others failed. */
-export async function validateContexts(
+function unstructFrom(
+  resolver: Resolver,
+  data: Result<unknown, SchemaViolationFailure>,
+): InputValidation<ValidSdj | null> | Promise<InputValidation<ValidSdj | null>> {
+  if (!data.ok) return { failures: [data.error], value: null };
+  const sdd = parseSelfDescribingData(data.value);
+  if (!sdd.ok)
+    return unstructOutcome(err(schemaFailure(notIglu(data.value, sdd.error), "unstruct", data.value)));
+  const entity = validateSdj(resolver, sdd.value, "unstruct");
+  return entity instanceof Promise ? entity.then(unstructOutcome) : unstructOutcome(entity);
+}
+
+function contextsFrom(
+  resolver: Resolver,
+  data: Result<unknown, SchemaViolationFailure>,
+): InputValidation<ValidSdj[]> | Promise<InputValidation<ValidSdj[]>> {
+  if (!data.ok) return { failures: [data.error], value: [] };
+  // The contexts schema requires an array; a registry serving a laxer one gets its data ignored.
+  const entities = Array.isArray(data.value) ? (data.value as SelfDescribingJson[]) : [];
+  return validateEntities(resolver, entities, "contexts");
+}
+
+/**
+ * Phase 1 for `ue_pr`/`ue_px`: the valid unstructured event, or null and why. Synchronous while
+ * the schemas are cached, as they are for nearly every event.
+ *
+ * @throws IgluUnavailableError when no registry could be asked.
+ */
+export function validateUnstructEvent(
   resolver: Resolver,
   text: string,
   maxJsonDepth: number,
-): Promise<InputValidation<ValidSdj[]>> {
-  const data = await wrapperData(resolver, text, "contexts", CONTEXTS_CRITERION, maxJsonDepth);
-  if (!data.ok) return { failures: [data.error], value: [] };
-  const failures: SchemaViolationFailure[] = [];
-  const valid: ValidSdj[] = [];
-  // The contexts schema requires an array; a registry serving a laxer one gets its data ignored.
-  for (const json of Array.isArray(data.value) ? data.value : []) {
-    const entity = await validateJsonEntity(resolver, json, "contexts");
-    if (entity.ok) valid.push(entity.value);
-    else failures.push(entity.error);
-  }
-  return { failures, value: valid };
+): InputValidation<ValidSdj | null> | Promise<InputValidation<ValidSdj | null>> {
+  const data = wrapperData(resolver, text, "unstruct", UNSTRUCT_EVENT_CRITERION, maxJsonDepth);
+  return data instanceof Promise ? data.then((d) => unstructFrom(resolver, d)) : unstructFrom(resolver, data);
+}
+
+/**
+ * Phase 1 for `co`/`cx`: the valid contexts (each invalid one dropped), and why the others failed.
+ * Synchronous while the schemas are cached.
+ *
+ * @throws IgluUnavailableError when no registry could be asked.
+ */
+export function validateContexts(
+  resolver: Resolver,
+  text: string,
+  maxJsonDepth: number,
+): InputValidation<ValidSdj[]> | Promise<InputValidation<ValidSdj[]>> {
+  const data = wrapperData(resolver, text, "contexts", CONTEXTS_CRITERION, maxJsonDepth);
+  return data instanceof Promise ? data.then((d) => contextsFrom(resolver, d)) : contextsFrom(resolver, data);
 }
 
 /**

@@ -12,17 +12,30 @@ export const DEFAULT_MAX_JSON_DEPTH = 50;
 /**
  * True when `json` nests deeper than `maxDepth` levels, counting the top value as level 1, as
  * `JsonUtils.checkIfExceedMaxDepth` counts. Iterative, so depth itself cannot overflow the stack.
+ * Only containers are stacked (with their depth alongside, not in a pair per node): a tracker's
+ * JSON is mostly strings, and this runs on every `co`, `ue_pr` and tp2 body.
  */
 export function exceedsJsonDepth(json: unknown, maxDepth: number): boolean {
   if (maxDepth <= 0) return true;
-  const stack: [unknown, number][] = [[json, 1]];
-  while (stack.length > 0) {
-    const [value, depth] = stack.pop()!;
-    if (typeof value !== "object" || value === null) continue;
-    const children = Array.isArray(value) ? value : Object.values(value);
-    for (const child of children) {
-      if (depth + 1 > maxDepth) return true;
-      stack.push([child, depth + 1]);
+  const containers: object[] = [];
+  const depths: number[] = [];
+  if (typeof json === "object" && json !== null) {
+    containers.push(json);
+    depths.push(1);
+  }
+  while (containers.length > 0) {
+    const value = containers.pop()!;
+    const depth = depths.pop()!;
+    const children: readonly unknown[] = Array.isArray(value) ? value : Object.values(value);
+    if (children.length === 0) continue;
+    // Any child, even a scalar, sits one level below its container.
+    if (depth + 1 > maxDepth) return true;
+    for (let i = 0; i < children.length; i++) {
+      const child = children[i];
+      if (typeof child === "object" && child !== null) {
+        containers.push(child);
+        depths.push(depth + 1);
+      }
     }
   }
   return false;

@@ -481,6 +481,32 @@ describe("phase 2: the configured enrichments", () => {
     expect(e.user_ipaddress).toBe("203.0.113.x");
   });
 
+  test("events of one payload keep their order when some wait and some do not", async () => {
+    // The second event's enrichment waits longest, the first's not at all.
+    const delays: Record<string, number> = { a: 0, b: 20, c: 5, d: 0 };
+    const idOf = (action: string) => `${action.repeat(8)}-0000-4000-8000-000000000000`;
+    const enrichments = [
+      fake("api_request_enrichment_config", (i) => {
+        const action = i.event.se_action ?? "";
+        const outcome = enriched(pageContext(idOf(action)));
+        const ms = delays[action] ?? 0;
+        return ms === 0 ? outcome : new Promise((r) => setTimeout(() => r(outcome), ms));
+      }),
+    ];
+    const out = await enrich(
+      tp2Post(
+        ["a", "b", "c", "d"].map((a) => ({ e: "se", se_ca: "c", se_ac: a, tv: "js-3.23.0", p: "web" })),
+      ),
+      {
+        enrichments,
+      },
+    );
+    expect(out.bad).toEqual([]);
+    expect(out.good.map((e) => [e.se_action, e.derived_contexts[0]?.data])).toEqual(
+      ["a", "b", "c", "d"].map((a) => [a, { id: idOf(a) }]),
+    );
+  });
+
   test("a failing enrichment makes an enrichment_failures row naming it; a throwing one too", async () => {
     const enrichments = [
       fake("currency_conversion_config", () => ({

@@ -68,6 +68,7 @@ import {
 } from "./event-failure.ts";
 import {
   IgluUnavailableError,
+  type InputValidation,
   type ValidSdj,
   validateContexts,
   validateEntities,
@@ -125,6 +126,17 @@ interface EventState {
   dropped: boolean;
   /** The enrichment contract's view of the event now. */
   input(): EnrichmentInput;
+}
+
+/** What phase 1 leaves for the later phases of one event. */
+interface EventWork {
+  readonly raw: RawEvent;
+  readonly event: EnrichedEvent;
+  readonly etlTstamp: number;
+  /** Phase-1 failures: atomic fields, then the unstructured event, then the contexts. */
+  readonly phase1: SchemaViolationFailure[];
+  /** validation_info entities of the input's superseded schemas. */
+  readonly inputValidationInfo: SelfDescribingJson[];
 }
 
 type Step =
@@ -234,7 +246,8 @@ export class EnrichPipeline {
       return out;
     }
     try {
-      await this.#enrichPayloadInto(loaded.value, etlTstamp, out);
+      const pending = this.#enrichPayloadInto(loaded.value, etlTstamp, out);
+      if (pending !== undefined) await pending;
     } catch (e) {
       if (e instanceof IgluUnavailableError) throw e;
       // A bug, not bad data: keep the record as a generic_error row rather than stall the stream.
@@ -253,35 +266,73 @@ export class EnrichPipeline {
   /** Enriches a loaded collector payload (what adapters read). */
   async enrichPayload(payload: RawCollectorPayload, etlTstamp: number): Promise<EnrichOutput> {
     const out: EnrichOutput = { good: [], bad: [], failed: [] };
-    await this.#enrichPayloadInto(payload, etlTstamp, out);
+    const pending = this.#enrichPayloadInto(payload, etlTstamp, out);
+    if (pending !== undefined) await pending;
     return out;
   }
 
-  async #enrichPayloadInto(
+  /** Adapts and enriches a payload into `out`; returns a promise only once something had to wait. */
+  #enrichPayloadInto(
     payload: RawCollectorPayload,
     etlTstamp: number,
     out: EnrichOutput,
-  ): Promise<void> {
+  ): Promise<void> | undefined {
     const context = { resolver: this.#resolver, maxJsonDepth: this.#maxJsonDepth };
-    let raws = this.#adapters.toRawEvents(payload, context, this.processor, new Date(etlTstamp));
-    if (raws instanceof Promise) raws = await raws;
+    const raws = this.#adapters.toRawEvents(payload, context, this.processor, new Date(etlTstamp));
+    if (raws instanceof Promise) return raws.then((r) => this.#enrichRawEvents(r, etlTstamp, out));
+    return this.#enrichRawEvents(raws, etlTstamp, out);
+  }
+
+  #enrichRawEvents(
+    raws: Awaited<ReturnType<AdapterRegistry["toRawEvents"]>>,
+    etlTstamp: number,
+    out: EnrichOutput,
+  ): Promise<void> | undefined {
     if (!raws.ok) {
       out.bad.push(raws.error);
-      return;
+      return undefined;
     }
-    for (const raw of raws.value) {
-      const outcome = await this.enrichEvent(raw, etlTstamp);
-      if (outcome.kind === "good") out.good.push(outcome.event);
-      else if (outcome.kind === "bad") {
-        out.bad.push(outcome.badRow);
-        if (this.#emitFailed) out.failed.push(outcome.event);
-      }
+    const list = raws.value;
+    for (let i = 0; i < list.length; i++) {
+      const outcome = this.#enrichEvent(list[i]!, etlTstamp);
+      if (outcome instanceof Promise) return this.#enrichRestAsync(outcome, list, i, etlTstamp, out);
+      this.#collect(outcome, out);
+    }
+    return undefined;
+  }
+
+  /** Once one event had to wait, the rest of the payload's events in order. */
+  async #enrichRestAsync(
+    pending: Promise<EventOutcome>,
+    list: readonly RawEvent[],
+    at: number,
+    etlTstamp: number,
+    out: EnrichOutput,
+  ): Promise<void> {
+    this.#collect(await pending, out);
+    for (let i = at + 1; i < list.length; i++)
+      this.#collect(await this.#enrichEvent(list[i]!, etlTstamp), out);
+  }
+
+  #collect(outcome: EventOutcome, out: EnrichOutput): void {
+    if (outcome.kind === "good") out.good.push(outcome.event);
+    else if (outcome.kind === "bad") {
+      out.bad.push(outcome.badRow);
+      if (this.#emitFailed) out.failed.push(outcome.event);
     }
   }
 
   /** Runs the three phases on one raw event. */
   async enrichEvent(raw: RawEvent, etlTstamp: number): Promise<EventOutcome> {
-    const etlDate = new Date(etlTstamp);
+    return this.#enrichEvent(raw, etlTstamp);
+  }
+
+  /**
+   * The three phases, as continuations: synchronous from start to end unless a schema is not
+   * cached yet or an enrichment returns a promise. An `await` per step would cost each event
+   * several microtask turns, and let the events of a batch interleave at every one of them.
+   */
+  #enrichEvent(raw: RawEvent, etlTstamp: number): EventOutcome | Promise<EventOutcome> {
     const event = emptyEnrichedEvent();
 
     // Phase 1: defaults, then the parameters, which may override them.
@@ -306,48 +357,80 @@ export class EnrichPipeline {
       );
     }
     const mapped = mapParameters(raw, event);
-    atomicErrors.push(...mapped.errors);
+    for (const e of mapped.errors) atomicErrors.push(e);
 
-    const phase1: SchemaViolationFailure[] = [];
+    const work: EventWork = { raw, event, etlTstamp, phase1: [], inputValidationInfo: [] };
     if (atomicErrors.length > 0) {
       const { violation, data } = atomicViolation(atomicErrors as unknown as NonEmpty<AtomicError>);
-      phase1.push(schemaFailure(violation, "atomic_field", data));
+      work.phase1.push(schemaFailure(violation, "atomic_field", data));
     }
-    const inputValidationInfo: SelfDescribingJson[] = [];
-    if (mapped.unstruct !== null) {
-      const checked = await validateUnstructEvent(this.#resolver, mapped.unstruct, this.#maxJsonDepth);
-      phase1.push(...checked.failures);
-      if (checked.value !== null) {
-        event.unstruct_event = checked.value.sdj;
-        if (checked.value.validationInfo !== null) inputValidationInfo.push(checked.value.validationInfo);
-      }
+    const contexts = mapped.contexts;
+    if (mapped.unstruct === null) return this.#validateContexts(work, contexts);
+    const checked = validateUnstructEvent(this.#resolver, mapped.unstruct, this.#maxJsonDepth);
+    if (checked instanceof Promise) {
+      return checked.then((c) => {
+        this.#applyUnstruct(work, c);
+        return this.#validateContexts(work, contexts);
+      });
     }
-    if (mapped.contexts !== null) {
-      const checked = await validateContexts(this.#resolver, mapped.contexts, this.#maxJsonDepth);
-      phase1.push(...checked.failures);
-      event.contexts = checked.value.map((v) => v.sdj);
-      for (const v of checked.value)
-        if (v.validationInfo !== null) inputValidationInfo.push(v.validationInfo);
-    }
+    this.#applyUnstruct(work, checked);
+    return this.#validateContexts(work, contexts);
+  }
 
-    // Phase 2.
+  #applyUnstruct(work: EventWork, checked: InputValidation<ValidSdj | null>): void {
+    for (const f of checked.failures) work.phase1.push(f);
+    if (checked.value !== null) {
+      work.event.unstruct_event = checked.value.sdj;
+      if (checked.value.validationInfo !== null) work.inputValidationInfo.push(checked.value.validationInfo);
+    }
+  }
+
+  #validateContexts(work: EventWork, text: string | null): EventOutcome | Promise<EventOutcome> {
+    if (text === null) return this.#phase2(work);
+    const checked = validateContexts(this.#resolver, text, this.#maxJsonDepth);
+    if (checked instanceof Promise) {
+      return checked.then((c) => {
+        this.#applyContexts(work, c);
+        return this.#phase2(work);
+      });
+    }
+    this.#applyContexts(work, checked);
+    return this.#phase2(work);
+  }
+
+  #applyContexts(work: EventWork, checked: InputValidation<ValidSdj[]>): void {
+    for (const f of checked.failures) work.phase1.push(f);
+    const contexts: SelfDescribingJson[] = [];
+    for (const v of checked.value) {
+      contexts.push(v.sdj);
+      if (v.validationInfo !== null) work.inputValidationInfo.push(v.validationInfo);
+    }
+    work.event.contexts = contexts;
+  }
+
+  #phase2(work: EventWork): EventOutcome | Promise<EventOutcome> {
+    const event = work.event;
     const state: EventState = {
       event,
-      raw,
+      raw: work.raw,
       parameters: null,
       contexts: [],
       failures: [],
       dropped: false,
       input() {
-        if (this.parameters === null) {
-          const map = new Map<string, string | null>();
-          for (const p of this.raw.parameters) if (!map.has(p.name)) map.set(p.name, p.value);
-          this.parameters = map;
-        }
+        const state = this;
         return {
           event: this.event,
           raw: this.raw,
-          parameters: this.parameters,
+          // Built on first use only: most enrichments never read it, and hashing every name costs.
+          get parameters() {
+            if (state.parameters === null) {
+              const map = new Map<string, string | null>();
+              for (const p of state.raw.parameters) if (!map.has(p.name)) map.set(p.name, p.value);
+              state.parameters = map;
+            }
+            return state.parameters;
+          },
           derivedContexts: this.contexts,
         };
       },
@@ -356,19 +439,27 @@ export class EnrichPipeline {
       ? [compactJson(event.unstruct_event), compactJson(event.contexts)]
       : null;
     const pending = this.#runPlan(state);
-    if (pending !== undefined) await pending;
-    if (state.dropped) return { kind: "dropped" };
+    if (pending !== undefined) return pending.then(() => this.#phase3(work, state, before));
+    return this.#phase3(work, state, before);
+  }
 
-    // Phase 3.
-    const phase3: SchemaViolationFailure[] = [];
-    let derived = validateEntities(this.#resolver, state.contexts, "derived_contexts");
-    if (derived instanceof Promise) derived = await derived;
-    phase3.push(...derived.failures);
-    const lengthErrors = checkFieldLengths(event, this.#limits, this.#emitFailed);
-    if (lengthErrors.length > 0 && !this.#acceptInvalid) {
-      const { violation, data } = atomicViolation(lengthErrors as unknown as NonEmpty<AtomicError>);
-      phase3.push(schemaFailure(violation, "atomic_field", data));
-    }
+  #phase3(work: EventWork, state: EventState, before: string[] | null): EventOutcome | Promise<EventOutcome> {
+    if (state.dropped) return { kind: "dropped" };
+    const derived = validateEntities(this.#resolver, state.contexts, "derived_contexts");
+    // The JavaScript enrichment may have rewritten the input's entities: those are checked again.
+    if (derived instanceof Promise || before !== null) return this.#phase3Async(work, state, before, derived);
+    return this.#outcome(work, state, this.#phase3Checks(work.event, derived), derived, []);
+  }
+
+  async #phase3Async(
+    work: EventWork,
+    state: EventState,
+    before: string[] | null,
+    pendingDerived: InputValidation<ValidSdj[]> | Promise<InputValidation<ValidSdj[]>>,
+  ): Promise<EventOutcome> {
+    const event = work.event;
+    const derived = await pendingDerived;
+    const phase3 = this.#phase3Checks(event, derived);
     const revalidationInfo: ValidSdj[] = [];
     if (before !== null) {
       if (event.unstruct_event !== null && compactJson(event.unstruct_event) !== before[0]) {
@@ -386,24 +477,55 @@ export class EnrichPipeline {
         revalidationInfo.push(...again.value);
       }
     }
-    const validationInfo = distinct([
-      ...inputValidationInfo,
-      ...revalidationInfo.flatMap((v) => (v.validationInfo === null ? [] : [v.validationInfo])),
-      ...derived.value.flatMap((v) => (v.validationInfo === null ? [] : [v.validationInfo])),
-    ]);
-    const derivedContexts = derived.value.map((v) => v.sdj);
-    for (const vi of validationInfo) derivedContexts.push(vi);
+    return this.#outcome(work, state, phase3, derived, revalidationInfo);
+  }
 
-    const failures: EventFailure[] = [...phase1, ...state.failures, ...phase3];
-    if (failures.length === 0) {
+  /** Phase 3's failures before any revalidation: invalid derived contexts, then over-long fields. */
+  #phase3Checks(event: EnrichedEvent, derived: InputValidation<ValidSdj[]>): SchemaViolationFailure[] {
+    const phase3: SchemaViolationFailure[] = [...derived.failures];
+    const lengthErrors = checkFieldLengths(event, this.#limits, this.#emitFailed);
+    if (lengthErrors.length > 0 && !this.#acceptInvalid) {
+      const { violation, data } = atomicViolation(lengthErrors as unknown as NonEmpty<AtomicError>);
+      phase3.push(schemaFailure(violation, "atomic_field", data));
+    }
+    return phase3;
+  }
+
+  /** The event good, or bad with the row its first failing phase makes. */
+  #outcome(
+    work: EventWork,
+    state: EventState,
+    phase3: SchemaViolationFailure[],
+    derived: InputValidation<ValidSdj[]>,
+    revalidationInfo: readonly ValidSdj[],
+  ): EventOutcome {
+    const { event, phase1 } = work;
+    const derivedContexts: SelfDescribingJson[] = [];
+    for (const v of derived.value) derivedContexts.push(v.sdj);
+    if (
+      work.inputValidationInfo.length > 0 ||
+      revalidationInfo.length > 0 ||
+      derived.value.some((v) => v.validationInfo !== null)
+    ) {
+      const validationInfo = distinct([
+        ...work.inputValidationInfo,
+        ...revalidationInfo.flatMap((v) => (v.validationInfo === null ? [] : [v.validationInfo])),
+        ...derived.value.flatMap((v) => (v.validationInfo === null ? [] : [v.validationInfo])),
+      ]);
+      for (const vi of validationInfo) derivedContexts.push(vi);
+    }
+
+    if (phase1.length === 0 && state.failures.length === 0 && phase3.length === 0) {
       event.derived_contexts = derivedContexts;
       return { kind: "good", event };
     }
+    const failures: EventFailure[] = [...phase1, ...state.failures, ...phase3];
+    const etlDate = new Date(work.etlTstamp);
     event.derived_contexts = [
       ...failures.map((f) => failureEntity(f, this.processor, etlDate)),
       ...derivedContexts,
     ];
-    const payload = { enriched: partiallyEnrichedEvent(event), raw };
+    const payload = { enriched: partiallyEnrichedEvent(event), raw: work.raw };
     const schemaRow = (list: SchemaViolationFailure[]) =>
       schemaViolations(
         this.processor,

@@ -6,6 +6,7 @@ import type { SelfDescribingJson } from "../../event/enriched-event.ts";
 import {
   eventFingerprintEnrichment,
   fingerprintText,
+  fingerprintTextOfPairs,
   parseEventFingerprintConfig,
 } from "./event-fingerprint.ts";
 
@@ -36,6 +37,41 @@ describe("fingerprintText", () => {
     expect(fingerprintText(params({ b: "1", B: "2", é: "3", "😀": "4", "\uffff": "5" }), new Set())).toBe(
       "B\u001f2\u001fb\u001f1\u001fé\u001f3\u001f😀\u001f4\u001f\uffff\u001f5\u001f",
     );
+  });
+});
+
+describe("fingerprintTextOfPairs", () => {
+  /** The pipeline's map of the pairs: the first value of a name wins. */
+  const byName = (pairs: { name: string; value: string | null }[]) => {
+    const map = new Map<string, string | null>();
+    for (const p of pairs) if (!map.has(p.name)) map.set(p.name, p.value);
+    return map;
+  };
+
+  test("is fingerprintText of the pipeline's map: first value wins, even a null one", () => {
+    const cases = [
+      [],
+      [{ name: "e", value: "pv" }],
+      [
+        { name: "b", value: null },
+        { name: "a", value: "1" },
+        { name: "b", value: "2" },
+        { name: "a", value: "3" },
+        { name: "stm", value: "9" },
+        { name: "é", value: "4" },
+        { name: "B", value: "5" },
+        { name: "😀", value: "6" },
+      ],
+      // Past the insertion-sort limit, with duplicates and reversed names.
+      Array.from({ length: 150 }, (_, i) => ({
+        name: `p${(150 - i) % 97}`,
+        value: i % 7 === 0 ? null : `v${i}`,
+      })),
+    ];
+    const excluded = new Set(["stm"]);
+    for (const pairs of cases) {
+      expect(fingerprintTextOfPairs(pairs, excluded)).toBe(fingerprintText(byName(pairs), excluded));
+    }
   });
 });
 
