@@ -8,6 +8,7 @@ import { collectorCommand } from "./commands/collector.ts";
 import { enrichCommand } from "./commands/enrich.ts";
 import { decodeEnrichedCommand } from "./commands/enriched.ts";
 import { igluCommands } from "./commands/iglu.ts";
+import { postgresLoaderCommand } from "./commands/postgres-loader.ts";
 import { decodeRawCommand, encodeRawCommand } from "./commands/raw.ts";
 import { replayCommand } from "./commands/replay.ts";
 import { s3LoaderCommand } from "./commands/s3-loader.ts";
@@ -22,6 +23,7 @@ export const commands: readonly Command[] = [
   decodeEnrichedCommand,
   ...igluCommands,
   s3LoaderCommand,
+  postgresLoaderCommand,
   replayCommand,
 ];
 
