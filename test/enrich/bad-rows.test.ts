@@ -23,12 +23,12 @@ import {
   unstruct,
   webhook,
 } from "../../src/core/enrich/test-records.test-support.ts";
-import { testResolver } from "../../src/core/enrich/test-resolver.test-support.ts";
 import { invalidData } from "../../src/core/iglu/client-error.ts";
 import { parseSchemaKey } from "../../src/core/iglu/schema-key.ts";
 import { SchemaValidator } from "../../src/core/iglu/schema-validator.ts";
 import { parseSelfDescribingSchema } from "../../src/core/iglu/self-describing-schema.ts";
 import { encodeCollectorPayload } from "../../src/core/thrift/collector-payload.ts";
+import { testResolver } from "../support/enrich-test-resolver.ts";
 import { sharedDir, sharedMissing } from "../support/shared.ts";
 
 const resolver = testResolver();

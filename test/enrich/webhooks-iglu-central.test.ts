@@ -13,7 +13,7 @@ import {
   TEST_PROCESSOR,
   webhook,
 } from "../../src/core/enrich/test-records.test-support.ts";
-import { testResolver } from "../../src/core/enrich/test-resolver.test-support.ts";
+import { testResolver } from "../support/enrich-test-resolver.ts";
 import { sharedDir, sharedMissing } from "../support/shared.ts";
 
 const FORM = "application/x-www-form-urlencoded";

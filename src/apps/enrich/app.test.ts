@@ -1,9 +1,9 @@
 /** @module Tests of the enrich app's batch handling: outputs, acknowledgement, size limits. */
 import { describe, expect, test } from "bun:test";
+import { testResolver } from "../../../test/support/enrich-test-resolver.ts";
 import { MemorySink } from "../../adapters/memory/memory-sink.ts";
 import { EnrichPipeline } from "../../core/enrich/pipeline.ts";
 import { ETL_TSTAMP, pixel, TEST_PROCESSOR, tp2Post } from "../../core/enrich/test-records.test-support.ts";
-import { testResolver } from "../../core/enrich/test-resolver.test-support.ts";
 import { decodeEnrichedTsv } from "../../core/event/tsv.ts";
 import { repoFailure } from "../../core/iglu/registry.ts";
 import { Resolver } from "../../core/iglu/resolver.ts";

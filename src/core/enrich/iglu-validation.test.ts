@@ -1,5 +1,6 @@
 /** @module Tests of validating an event's self-describing JSONs through the resolver. */
 import { describe, expect, test } from "bun:test";
+import { testResolver } from "../../../test/support/enrich-test-resolver.ts";
 import { resolutionError } from "../iglu/client-error.ts";
 import {
   isSystemError,
@@ -8,7 +9,6 @@ import {
   validateUnstructEvent,
 } from "./iglu-validation.ts";
 import { contexts, unstruct } from "./test-records.test-support.ts";
-import { testResolver } from "./test-resolver.test-support.ts";
 
 const resolver = testResolver();
 const PAGE = "iglu:com.furrow.example/page_context/jsonschema/1-0-0";

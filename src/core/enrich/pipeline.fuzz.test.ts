@@ -7,6 +7,7 @@
  */
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
+import { testResolver } from "../../../test/support/enrich-test-resolver.ts";
 import { serializeBadRow } from "../badrows/bad-row.ts";
 import { decodeEnrichedTsv, encodeEnrichedTsv } from "../event/tsv.ts";
 import { encodeCollectorPayload } from "../thrift/collector-payload.ts";
@@ -20,7 +21,6 @@ import {
   tp2Post,
   unstruct,
 } from "./test-records.test-support.ts";
-import { testResolver } from "./test-resolver.test-support.ts";
 import { MAPPED_PARAMETERS } from "./transform.ts";
 
 const pipeline = new EnrichPipeline({

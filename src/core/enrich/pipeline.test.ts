@@ -1,5 +1,6 @@
 /** @module Tests of the enrich pipeline: defaults, the three phases, the outcome rules, failed events. */
 import { describe, expect, test } from "bun:test";
+import { testResolver } from "../../../test/support/enrich-test-resolver.ts";
 import { type BadRow, badRowJson } from "../badrows/bad-row.ts";
 import type { EnrichedEvent, SelfDescribingJson } from "../event/enriched-event.ts";
 import { decodeEnrichedTsv, encodeEnrichedTsv } from "../event/tsv.ts";
@@ -22,7 +23,6 @@ import {
   UA,
   unstruct,
 } from "./test-records.test-support.ts";
-import { testResolver } from "./test-resolver.test-support.ts";
 
 const resolver = testResolver();
 const pipeline = (options: Partial<EnrichPipelineOptions> = {}) =>

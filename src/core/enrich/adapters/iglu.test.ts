@@ -1,7 +1,7 @@
 /** @module Tests of the Iglu webhook adapter. */
 import { describe, expect, test } from "bun:test";
+import { testResolver } from "../../../../test/support/enrich-test-resolver.ts";
 import { adapterPayload, nvps, paramsOf } from "../test-records.test-support.ts";
-import { testResolver } from "../test-resolver.test-support.ts";
 import { igluAdapter } from "./iglu.ts";
 
 const context = { resolver: testResolver(), maxJsonDepth: 50 };

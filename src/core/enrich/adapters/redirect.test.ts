@@ -1,8 +1,8 @@
 /** @module Tests of the r/tp2 redirect adapter. */
 import { describe, expect, test } from "bun:test";
+import { testResolver } from "../../../../test/support/enrich-test-resolver.ts";
 import { decodeBase64UrlText } from "../base64url.ts";
 import { adapterPayload, base64url, contexts, nvps, paramsOf } from "../test-records.test-support.ts";
-import { testResolver } from "../test-resolver.test-support.ts";
 import { redirectAdapter } from "./redirect.ts";
 
 const context = { resolver: testResolver(), maxJsonDepth: 50 };

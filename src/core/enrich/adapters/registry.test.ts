@@ -1,8 +1,8 @@
 /** @module Tests of the adapter registry and the bad row of a failed adapter. */
 import { describe, expect, test } from "bun:test";
+import { testResolver } from "../../../../test/support/enrich-test-resolver.ts";
 import { badRowJson } from "../../badrows/bad-row.ts";
 import { adapterPayload, nvps, TEST_PROCESSOR } from "../test-records.test-support.ts";
-import { testResolver } from "../test-resolver.test-support.ts";
 import { ADAPTERS, AdapterRegistry, isTrackerProtocol } from "./registry.ts";
 
 const context = { resolver: testResolver(), maxJsonDepth: 50 };

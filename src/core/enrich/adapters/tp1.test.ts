@@ -1,7 +1,7 @@
 /** @module Tests of the tp1 adapter. */
 import { describe, expect, test } from "bun:test";
+import { testResolver } from "../../../../test/support/enrich-test-resolver.ts";
 import { adapterPayload, nvps, paramsOf } from "../test-records.test-support.ts";
-import { testResolver } from "../test-resolver.test-support.ts";
 import { tp1Adapter } from "./tp1.ts";
 
 const context = { resolver: testResolver(), maxJsonDepth: 50 };

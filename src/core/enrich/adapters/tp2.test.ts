@@ -1,8 +1,8 @@
 /** @module Tests of the tp2 adapter: GET, POST batches, and every tracker-protocol violation. */
 import { describe, expect, test } from "bun:test";
+import { testResolver } from "../../../../test/support/enrich-test-resolver.ts";
 import { formatSchemaKey } from "../../iglu/schema-key.ts";
 import { adapterPayload, nvps, paramsOf } from "../test-records.test-support.ts";
-import { testResolver } from "../test-resolver.test-support.ts";
 import type { Adapted } from "./adapter.ts";
 import { tp2Adapter } from "./tp2.ts";
 

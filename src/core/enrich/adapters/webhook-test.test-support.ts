@@ -4,8 +4,8 @@
  * `ue_pr` parsed) or its failures out.
  */
 
+import { testResolver } from "../../../../test/support/enrich-test-resolver.ts";
 import { adapterPayload, nvps, paramsOf } from "../test-records.test-support.ts";
-import { testResolver } from "../test-resolver.test-support.ts";
 import type { RawCollectorPayload } from "../thrift-loader.ts";
 import type { Adapted, Adapter } from "./adapter.ts";
 

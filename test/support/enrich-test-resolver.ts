@@ -7,11 +7,14 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { InMemoryRegistry } from "../iglu/registry-in-memory.ts";
-import { Resolver } from "../iglu/resolver.ts";
-import { parseSelfDescribingSchema, type SelfDescribingSchema } from "../iglu/self-describing-schema.ts";
+import { InMemoryRegistry } from "../../src/core/iglu/registry-in-memory.ts";
+import { Resolver } from "../../src/core/iglu/resolver.ts";
+import {
+  parseSelfDescribingSchema,
+  type SelfDescribingSchema,
+} from "../../src/core/iglu/self-describing-schema.ts";
 
-const fixtures = fileURLToPath(new URL("../../../fixtures", import.meta.url));
+const fixtures = fileURLToPath(new URL("../../fixtures", import.meta.url));
 
 /** Every schema file under `dir/schemas` (files named like a SchemaVer). */
 export function readSchemas(dir: string): SelfDescribingSchema[] {
