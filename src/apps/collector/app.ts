@@ -12,7 +12,10 @@
  *   a literal `/r/…` answers 404 "redirects disabled" unless `enableDefaultRedirect`;
  * - `OPTIONS` any path: CORS preflight;
  * - `/health`, `/sink-health`, `/robots.txt`, `/crossdomain.xml` (when enabled), `/` (when
- *   `rootResponse` is enabled), `/metrics`; anything else 404.
+ *   `rootResponse` is enabled), `/metrics`; anything else 404;
+ * - with the `micro` option, Snowplow Micro's API and console under `/micro/` (`apps/micro`),
+ *   replaying to the good sink (the raw stream) unless the option names another sink. Without it
+ *   the routes and the hot path are exactly as before.
  *
  * The tracking routes are also handed out as plain handlers (`routes`) for Bun's native router:
  * Hono's router and per-request context cost about a third of a bare Bun server's throughput
@@ -39,6 +42,7 @@ import {
 } from "../../core/collector/tracking.ts";
 import { MAX_PARTITION_KEY_LENGTH } from "../../core/streams/put-records-batch.ts";
 import type { OutboundRecord, RecordSink } from "../../ports/record-sink.ts";
+import { createMicroApp, MICRO_BUN_ROUTE, type MicroService } from "../micro/routes.ts";
 import type { CollectorConfig } from "./config.ts";
 import { CollectorMetrics, type RouteMetrics, type SinkRole } from "./metrics.ts";
 
@@ -71,6 +75,8 @@ export interface CollectorAppDeps {
   readonly randomId?: () => string;
   /** Where to report sink write failures and unexpected errors; silent unless the wiring passes one. */
   readonly log?: (line: string) => void;
+  /** Serve Snowplow Micro's API and console from this store (e.g. a `startMicroFeed` result). */
+  readonly micro?: MicroService;
 }
 
 /** The artifact named in the collector's size_violation rows. */
@@ -326,6 +332,10 @@ export function createCollectorApp(deps: CollectorAppDeps): CollectorApp {
   };
 
   const hono: App = new Hono<{ Bindings: CollectorBindings }>();
+  // Before the tracking routes: `/micro/good` and the like would match `/:vendor/:version`.
+  if (deps.micro !== undefined) {
+    hono.route("/", createMicroApp({ ...deps.micro, replaySink: deps.micro.replaySink ?? goodSink }));
+  }
   hono.get("/i", (c) => pixel(c.req.raw, c.env));
   hono.get("/ice.png", (c) => icePng(c.req.raw, c.env));
   hono.on(["GET", "POST"], "/:vendor/:version", (c) => vendorVersion(c.req.raw, c.env));
@@ -373,13 +383,14 @@ export function createCollectorApp(deps: CollectorAppDeps): CollectorApp {
     return text("Internal Server Error", 500);
   });
 
-  return {
-    hono,
-    routes: {
-      "/i": { GET: pixel, HEAD: pixel },
-      "/ice.png": { GET: icePng, HEAD: icePng },
-      "/:vendor/:version": { GET: vendorVersion, HEAD: vendorVersion, POST: vendorVersion },
-    },
-    metrics,
+  const routes: Record<string, Partial<Record<"GET" | "HEAD" | "POST", CollectorHandler>>> = {
+    "/i": { GET: pixel, HEAD: pixel },
+    "/ice.png": { GET: icePng, HEAD: icePng },
+    "/:vendor/:version": { GET: vendorVersion, HEAD: vendorVersion, POST: vendorVersion },
   };
+  if (deps.micro !== undefined) {
+    const micro: CollectorHandler = (req, server) => hono.fetch(req, server);
+    routes[MICRO_BUN_ROUTE] = { GET: micro, HEAD: micro, POST: micro };
+  }
+  return { hono, routes, metrics };
 }

@@ -14,6 +14,7 @@ import { kinesisClient } from "../../adapters/kinesis/client.ts";
 import { KinesisProducer } from "../../adapters/kinesis/producer.ts";
 import { StdoutSink } from "../../adapters/stdout/stdout-sink.ts";
 import type { RecordSink } from "../../ports/record-sink.ts";
+import type { MicroService } from "../micro/routes.ts";
 import { type CollectorClock, createCollectorApp } from "./app.ts";
 import type { CollectorConfig, StreamSinkConfig } from "./config.ts";
 import { CollectorMetrics } from "./metrics.ts";
@@ -40,6 +41,11 @@ export interface StartCollectorOptions {
   /** Use these sinks instead of building the ones the config names. */
   readonly sinks?: CollectorSinks;
   readonly clock?: CollectorClock;
+  /**
+   * Serve Snowplow Micro's API and console under `/micro/` from this (e.g. `startMicroFeed`'s
+   * result); replays go to the good sink unless it names its own. The caller stops the feed.
+   */
+  readonly micro?: MicroService;
 }
 
 export interface RunningCollector {
@@ -228,6 +234,7 @@ export async function startCollector(options: StartCollectorOptions): Promise<Ru
     version: FURROW_VERSION,
     sinkName: sinks.name,
     log,
+    micro: options.micro,
   });
   let server: ReturnType<typeof Bun.serve>;
   try {

@@ -4,11 +4,15 @@
  * the stdout sink (records printed as base64 lines), stopped like Ctrl-C would.
  */
 import { describe, expect, test } from "bun:test";
+import { startKinesalite } from "../../adapters/engines/kinesalite.ts";
+import { kinesisClient } from "../../adapters/kinesis/client.ts";
+import { ensureStream } from "../../adapters/kinesis/streams.ts";
+import { pollUntil } from "../../adapters/poll-until.ts";
 import { decodeBase64 } from "../../core/thrift/base64.ts";
 import { decodeCollectorPayload } from "../../core/thrift/collector-payload.ts";
 import type { CommandIO } from "../command.ts";
 import { runCli } from "../main.ts";
-import { resolveCollectorConfig, runCollector } from "./collector.ts";
+import { resolveCollectorConfig, resolveMicroSettings, runCollector } from "./collector.ts";
 
 /** A CommandIO whose output is kept, with a stop button and a wait for stderr text. */
 function testIo() {
@@ -145,5 +149,55 @@ describe("furrow collector", () => {
     const t = testIo();
     expect(await runCollector(config, t.io)).toBe(1);
     expect(t.err()).toMatch(/^furrow collector: cannot reach Kinesis stream furrow-local-raw-stream: .*\n$/);
+  });
+
+  test("--micro serves Micro from the streams; it needs the kinesis sink", async () => {
+    const stdout = resolveCollectorConfig({ flags: { sink: "stdout" } });
+    expect(() => resolveMicroSettings({ micro: true }, stdout)).toThrow("--micro needs the kinesis sink");
+    expect(() => resolveMicroSettings({ enriched: "e" }, stdout)).toThrow(
+      "--enriched only applies with --micro",
+    );
+    expect(resolveMicroSettings({}, stdout)).toBeNull();
+
+    const kinesalite = await startKinesalite();
+    const client = kinesisClient({ endpoint: kinesalite.url, region: "us-east-1" });
+    try {
+      for (const name of ["m-raw", "m-enriched", "m-bad"]) await ensureStream(client, { name, shards: 1 });
+      const flags = {
+        port: "0",
+        interface: "127.0.0.1",
+        sink: "kinesis",
+        good: "m-raw",
+        bad: "m-bad",
+        "kinesis-endpoint": kinesalite.url,
+      };
+      const config = resolveCollectorConfig({
+        flags,
+        file: {
+          path: "c.json",
+          text: JSON.stringify({ preTerminationPeriod: 0, streams: { sink: { buffer: { timeLimit: 50 } } } }),
+        },
+      });
+      const micro = resolveMicroSettings({ ...flags, micro: true, enriched: "m-enriched" }, config);
+      expect(micro?.feed.streams).toEqual({ raw: "m-raw", enriched: "m-enriched", bad: "m-bad" });
+      const t = testIo();
+      const exit = runCollector(config, t.io, undefined, { micro });
+      const [, url] = await t.waitForErr(/listening on (http:\/\/\S+) /);
+      expect(t.err()).toContain("/micro/ui");
+      expect(await (await fetch(`${url}/micro/all`)).json()).toEqual({ total: 0, good: 0, bad: 0 });
+      await (await fetch(`${url}/i?e=pv&eid=3c1e8a0e-6f55-4d63-9b7d-2f0a1f7b9e01`)).arrayBuffer();
+      // No enrich runs here: the request shows on the raw stage only.
+      await pollUntil(
+        async () =>
+          ((await (await fetch(`${url}/micro/console/stats`)).json()) as { counts: { rawRecords: number } })
+            .counts.rawRecords === 1,
+        { what: "Micro to read the raw record", timeoutMs: 30_000 },
+      );
+      t.stop();
+      expect(await exit).toBe(0);
+    } finally {
+      client.destroy();
+      await kinesalite.stop();
+    }
   });
 });

@@ -6,7 +6,13 @@
  * Good records go to the raw stream and size_violation rows to the bad stream; with `--sink
  * stdout` they are printed instead (base64 Thrift, one per line), records on standard output and
  * bad rows and logs on standard error.
+ *
+ * `--micro` also serves Snowplow Micro's API and console under `/micro/` (`apps/micro`), fed from
+ * the raw, enriched and bad-1 streams: it needs the Kinesis sink, and `--iglu-config` for schema
+ * lookups.
  */
+
+import { resolverFromFile } from "../../adapters/iglu/resolver-from-file.ts";
 import {
   applyOverrides,
   type CollectorConfig,
@@ -16,7 +22,10 @@ import {
   SINK_KINDS,
   type SinkKind,
 } from "../../apps/collector/config.ts";
-import { type RunningCollector, startCollector } from "../../apps/collector/main.ts";
+import { DEFAULT_KINESIS_REGION, type RunningCollector, startCollector } from "../../apps/collector/main.ts";
+import { type MicroFeed, type MicroFeedOptions, startMicroFeed } from "../../apps/micro/feed.ts";
+import type { Resolver } from "../../core/iglu/resolver.ts";
+import { formatResolverConfigError } from "../../core/iglu/resolver-config.ts";
 import {
   type Command,
   type CommandIO,
@@ -38,11 +47,14 @@ export const COLLECTOR_FLAGS = {
   stage: { type: "string" },
   region: { type: "string" },
   "kinesis-endpoint": { type: "string" },
+  micro: { type: "boolean" },
+  enriched: { type: "string" },
+  "iglu-config": { type: "string" },
 } as const;
 
 /** Where the raw values come from; `loadCollectorConfig` reads them from the process. */
 export interface CollectorConfigSources {
-  readonly flags: Partial<Record<keyof typeof COLLECTOR_FLAGS, string>>;
+  readonly flags: Partial<Record<Exclude<keyof typeof COLLECTOR_FLAGS, "micro">, string>>;
   /** The file named by `--config`, already read. */
   readonly file?: ConfigFile;
 }
@@ -102,11 +114,86 @@ export function resolveCollectorConfig(sources: CollectorConfigSources): Collect
   }
 }
 
+/** What `--micro` runs on: the streams the feed reads and where to find them. */
+export interface MicroSettings {
+  readonly feed: Omit<MicroFeedOptions, "resolver" | "log">;
+  /** A resolver config for `/micro/iglu/…`, resolved against the working directory. */
+  readonly igluConfig?: string;
+}
+
+/**
+ * The Micro settings of `--micro`, or null without it. Micro reads the streams the collector writes
+ * (raw, and bad-1 for its bad rows) plus the enriched one (`--enriched`, else the stage's).
+ */
+export function resolveMicroSettings(
+  flags: {
+    readonly micro?: boolean;
+    readonly enriched?: string;
+    readonly stage?: string;
+    readonly "iglu-config"?: string;
+  },
+  config: CollectorConfig,
+): MicroSettings | null {
+  if (!flags.micro) {
+    for (const flag of ["enriched", "iglu-config"] as const)
+      if (flags[flag] !== undefined) throw new UsageError(`--${flag} only applies with --micro`);
+    return null;
+  }
+  if (config.streams.sink !== "kinesis") {
+    throw new UsageError("--micro needs the kinesis sink: Micro reads the raw, enriched and bad-1 streams");
+  }
+  const enriched = flags.enriched ?? stageTopology(flags.stage).streams.enriched.name;
+  if (enriched === "" || enriched.length > 128)
+    throw new UsageError("--enriched must be a stream name of 1 to 128 characters");
+  const { good, bad } = config.streams;
+  return {
+    feed: {
+      kinesisEndpoint: good.customEndpoint,
+      region: good.region ?? DEFAULT_KINESIS_REGION,
+      streams: { raw: good.name, enriched, bad: bad.name },
+    },
+    ...(flags["iglu-config"] === undefined ? {} : { igluConfig: flags["iglu-config"] }),
+  };
+}
+
 /** Reads the flags and the config file they name, then validates both. */
 export async function loadCollectorConfig(argv: readonly string[], cwd: string): Promise<CollectorConfig> {
+  return (await loadCollectorSettings(argv, cwd)).config;
+}
+
+/** The collector's config and, with `--micro`, Micro's settings. */
+export async function loadCollectorSettings(
+  argv: readonly string[],
+  cwd: string,
+): Promise<{ config: CollectorConfig; micro: MicroSettings | null }> {
   const { values } = parseFlags(argv, COLLECTOR_FLAGS);
   const file = await readConfigFile(values.config, cwd);
-  return resolveCollectorConfig({ flags: values, file });
+  const { micro, ...flags } = values;
+  const config = resolveCollectorConfig({ flags, file });
+  return { config, micro: resolveMicroSettings({ ...flags, micro }, config) };
+}
+
+/** Starts the Micro feed of `settings`, or explains in one line why it cannot. */
+async function startMicro(
+  settings: MicroSettings,
+  io: CommandIO,
+  startFeed: typeof startMicroFeed,
+): Promise<MicroFeed | string> {
+  let resolver: Resolver | null = null;
+  if (settings.igluConfig !== undefined) {
+    const built = await resolverFromFile(settings.igluConfig);
+    if (!built.ok) return `--iglu-config: ${formatResolverConfigError(built.error).split("\n")[0]}`;
+    resolver = built.value;
+  }
+  try {
+    return await startFeed({
+      ...settings.feed,
+      resolver,
+      log: (line) => io.stderr(`${line}\n`),
+    });
+  } catch (e) {
+    return firstLine(e);
+  }
 }
 
 /** An error as one line of text. */
@@ -120,11 +207,22 @@ export async function runCollector(
   config: CollectorConfig,
   io: CommandIO,
   start: typeof startCollector = startCollector,
+  options: { readonly micro?: MicroSettings | null; readonly startFeed?: typeof startMicroFeed } = {},
 ): Promise<number> {
+  let feed: MicroFeed | undefined;
+  if (options.micro) {
+    const started = await startMicro(options.micro, io, options.startFeed ?? startMicroFeed);
+    if (typeof started === "string") {
+      io.stderr(`furrow collector: ${started}\n`);
+      return 1;
+    }
+    feed = started;
+  }
   let running: RunningCollector;
   try {
-    running = await start({ config, stdout: io.stdout, stderr: io.stderr });
+    running = await start({ config, stdout: io.stdout, stderr: io.stderr, micro: feed });
   } catch (e) {
+    await feed?.stop();
     io.stderr(`furrow collector: ${firstLine(e)}\n`);
     return 1;
   }
@@ -134,6 +232,12 @@ export async function runCollector(
       ? "records to standard output, bad rows to standard error"
       : `${running.sinks.name}: good → ${good.name}, bad → ${bad.name}`;
   io.stderr(`furrow collector: listening on ${running.url} (${target})\n`);
+  if (feed !== undefined) {
+    const { raw, enriched, bad } = options.micro!.feed.streams;
+    io.stderr(
+      `furrow collector: Micro at ${running.url}/micro/ui and /micro/{all,good,bad,reset} (reading ${raw}, ${enriched}, ${bad})\n`,
+    );
+  }
   await io.stopped;
   io.stderr(`furrow collector: stopping (draining for ${config.preTerminationPeriod} ms, then flushing)\n`);
   try {
@@ -141,6 +245,8 @@ export async function runCollector(
   } catch (e) {
     io.stderr(`furrow collector: while stopping: ${firstLine(e)}\n`);
     return 1;
+  } finally {
+    await feed?.stop();
   }
   io.stderr("furrow collector: stopped\n");
   return 0;
@@ -171,6 +277,11 @@ Flags (they override the config file):
   --stage NAME             stage whose stream names are the defaults (default local)
   --region REGION          Kinesis region (default streams.sink.region, else us-east-1)
   --kinesis-endpoint URL   a Kinesis-compatible endpoint, e.g. the one \`furrow up\` prints
+  --micro                  also serve Snowplow Micro's API (/micro/all, /micro/good, /micro/bad,
+                           /micro/reset, /micro/iglu/…) and a console at /micro/ui, fed from the
+                           raw, enriched and bad-1 streams (needs the kinesis sink)
+  --enriched NAME          with --micro: the enriched stream (default furrow-<stage>-enriched-stream)
+  --iglu-config FILE       with --micro: an Iglu resolver config for /micro/iglu and the console
 
 Durations in the file are HOCON-style ("365 days", "10 seconds") or milliseconds. Settings of
 Snowplow's with no effect here (p3p, redirectMacro, telemetry, monitoring, license) are accepted
@@ -178,7 +289,7 @@ and ignored. On SIGINT/SIGTERM the collector keeps serving for preTerminationPer
 default), stops accepting, and exits once the sinks have flushed everything accepted.
 `,
   async run(argv, io) {
-    const config = await loadCollectorConfig(argv, process.cwd());
-    return runCollector(config, io);
+    const { config, micro } = await loadCollectorSettings(argv, process.cwd());
+    return runCollector(config, io, startCollector, { micro });
   },
 };
