@@ -8,16 +8,15 @@
  * `http_requests_total` and `http_request_duration_seconds`, whose shape this follows.
  *
  * Recording costs a few array and map operations per request: counters are plain numbers keyed by
- * pre-built label sets, so the hot path formats nothing.
+ * pre-built label sets, so the hot path formats nothing. The text-format spelling (label escaping,
+ * special values) is shared with the stream workers' registry in `core/ops/metrics.ts`.
  */
+import { escapeLabelValue, formatLabels, formatSampleValue } from "../../core/ops/metrics.ts";
 
 /** Histogram upper bounds in seconds: a collector answers in well under a millisecond to a few. */
 const BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
-/** Prometheus label value escaping (backslash, double quote, newline). */
-function labelValue(v: string): string {
-  return v.replaceAll("\\", "\\\\").replaceAll('"', '\\"').replaceAll("\n", "\\n");
-}
+const labelValue = escapeLabelValue;
 
 /** Methods counted by name; anything else is counted as OTHER. */
 const METHODS = ["GET", "HEAD", "POST", "OPTIONS", "PUT", "DELETE", "PATCH", "OTHER"];
@@ -149,10 +148,7 @@ export class CollectorMetrics {
     for (const g of this.#gauges) {
       out += `# HELP ${g.name} ${g.help}\n# TYPE ${g.name} ${g.type}\n`;
       for (const [labels, value] of g.samples()) {
-        const l = Object.entries(labels)
-          .map(([k, v]) => `${k}="${labelValue(v)}"`)
-          .join(",");
-        out += `${g.name}${l === "" ? "" : `{${l}}`} ${value}\n`;
+        out += `${g.name}${formatLabels(Object.entries(labels))} ${formatSampleValue(value)}\n`;
       }
     }
     return out;

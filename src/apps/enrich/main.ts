@@ -7,6 +7,9 @@
  * Shutdown: the consumer stops first (it finishes the batch in flight, flushes checkpoints of
  * acknowledged batches and releases its leases), then the sinks flush and close, then the
  * enrichments release what they hold.
+ *
+ * The stream mode always keeps its telemetry (metrics and health, `apps/ops`); `furrow enrich
+ * --ops-port` serves it.
  */
 import { readdir, readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
@@ -16,11 +19,7 @@ import { bunEnrichmentServices, enrichmentDeps } from "../../adapters/enrich/dep
 import { resolverFromFile } from "../../adapters/iglu/resolver-from-file.ts";
 import { kinesisClient } from "../../adapters/kinesis/client.ts";
 import { KinesisProducer } from "../../adapters/kinesis/producer.ts";
-import {
-  type ConsumerEvent,
-  KinesisStreamConsumer,
-  type StreamConsumerConfig,
-} from "../../adapters/kinesis/stream-consumer.ts";
+import type { KinesisStreamConsumer, StreamConsumerConfig } from "../../adapters/kinesis/stream-consumer.ts";
 import { processor } from "../../core/badrows/processor.ts";
 import type { Enrichment, EnrichmentServices } from "../../core/enrich/enrichment.ts";
 import {
@@ -32,8 +31,13 @@ import {
 import { ENRICHMENT_FACTORIES } from "../../core/enrich/enrichments/index.ts";
 import { EnrichPipeline } from "../../core/enrich/pipeline.ts";
 import { formatResolverConfigError } from "../../core/iglu/resolver-config.ts";
+import { KCL_LEASE_DURATION_MS } from "../../core/leases/lease-timing.ts";
+import { createLogger, type Logger } from "../../core/ops/log.ts";
 import { err, ok, type Result } from "../../core/result.ts";
 import type { InitialPosition } from "../../ports/shard-reader.ts";
+import { logConsumerEvent } from "../ops/consumer-log.ts";
+import { connectObservedConsumer } from "../ops/observed-consumer.ts";
+import { StreamWorkerTelemetry } from "../ops/stream-worker-telemetry.ts";
 import { type BatchSummary, EnrichApp, type EnrichSinks } from "./app.ts";
 
 /** Furrow's version, as `v_etl` and bad rows name it. */
@@ -124,14 +128,25 @@ export interface StreamSettings {
   readonly dynamodb: AwsConnection;
   /** KCL settings beyond the defaults (lease duration, polling, checkpoint debounce). */
   readonly consumer?: Omit<StreamConsumerConfig, "streamName" | "appName" | "initialPosition">;
-  /** Reports batches and consumer events (lease changes, errors). */
+  /** Reports batches and consumer events (lease changes, errors), one text line each. */
   readonly log?: (line: string) => void;
+  /** Structured logs of the same events; wins over `log`. */
+  readonly logger?: Logger;
+  /** Metrics and health to feed; one is made when absent (`RunningEnrich.telemetry`). */
+  readonly telemetry?: StreamWorkerTelemetry;
+}
+
+/** The telemetry of an enrich worker, whose metrics are named `furrow_enrich_…`. */
+export function enrichTelemetry(leaseDurationMs = KCL_LEASE_DURATION_MS): StreamWorkerTelemetry {
+  return new StreamWorkerTelemetry({ app: "enrich", namespace: "furrow_enrich", leaseDurationMs });
 }
 
 export interface RunningEnrich {
   readonly consumer: KinesisStreamConsumer;
   /** Batches handled so far and what they produced. */
   readonly totals: { batches: number; records: number; good: number; bad: number; failed: number };
+  /** Its metrics and health, for `/metrics` and `/health`. */
+  readonly telemetry: StreamWorkerTelemetry;
   /** Stops consuming, flushes the sinks and releases everything. Idempotent. */
   stop(): Promise<void>;
 }
@@ -142,6 +157,9 @@ export async function startEnrichStream(
   settings: StreamSettings,
 ): Promise<RunningEnrich> {
   const log = settings.log ?? (() => {});
+  const logger =
+    settings.logger ?? createLogger({ app: "enrich", write: (line) => log(line.replace(/\n$/, "")) });
+  const telemetry = settings.telemetry ?? enrichTelemetry(settings.consumer?.leaseDurationMs);
   const client = kinesisClient(settings.kinesis, { maxAttempts: 1 });
   // Enrich's own output limits (500 records, 5 MiB per PutRecords), sent at once: the batch is
   // acknowledged, and checkpointed, only when its last record is written, so a time-based flush
@@ -159,17 +177,13 @@ export async function startEnrichStream(
   };
   const app = new EnrichApp({ pipeline: built.pipeline, sinks });
   const totals = { batches: 0, records: 0, good: 0, bad: 0, failed: 0 };
-  const onEvent = (event: ConsumerEvent) => {
-    if (event.type === "error")
-      log(
-        `furrow enrich: ${event.operation}${event.shardId ? ` (${event.shardId})` : ""}: ${String(event.error)}`,
-      );
-    else if (event.type === "lease-taken") log(`furrow enrich: took the lease of ${event.leaseKey}`);
-    else if (event.type === "lease-lost") log(`furrow enrich: lost the lease of ${event.leaseKey}`);
-  };
+  telemetry.watchSink("good", sinks.good);
+  telemetry.watchSink("bad", sinks.bad);
+  if (sinks.failed) telemetry.watchSink("failed", sinks.failed);
+  telemetry.written(() => ({ good: totals.good, bad: totals.bad, failed: totals.failed }));
   let consumer: KinesisStreamConsumer;
   try {
-    consumer = await KinesisStreamConsumer.connect(
+    consumer = await connectObservedConsumer(
       {
         ...settings.consumer,
         streamName: settings.input.streamName,
@@ -177,26 +191,32 @@ export async function startEnrichStream(
         initialPosition: settings.input.initialPosition,
       },
       { kinesis: settings.kinesis, dynamodb: settings.dynamodb },
-      { onEvent },
+      telemetry,
+      (event) => logConsumerEvent(logger, event),
     );
   } catch (e) {
     client.destroy();
     throw e;
   }
-  await consumer.start(async (batch) => {
-    const summary: BatchSummary = await app.processBatch(batch.records.map((r) => r.data));
-    totals.batches++;
-    totals.records += summary.records;
-    totals.good += summary.good;
-    totals.bad += summary.bad;
-    totals.failed += summary.failed;
-  });
+  await consumer.start(
+    telemetry.handler(async (batch) => {
+      const summary: BatchSummary = await app.processBatch(batch.records.map((r) => r.data));
+      totals.batches++;
+      totals.records += summary.records;
+      totals.good += summary.good;
+      totals.bad += summary.bad;
+      totals.failed += summary.failed;
+    }),
+  );
+  telemetry.running(consumer);
   let stopping: Promise<void> | undefined;
   return {
     consumer,
     totals,
+    telemetry,
     stop() {
       stopping ??= (async () => {
+        telemetry.stopping();
         await consumer.stop();
         await Promise.all([sinks.good.close(), sinks.bad.close(), sinks.failed?.close()]);
         client.destroy();

@@ -7,6 +7,9 @@
  *
  * The Postgres pool gives up on a connection after 5 s, so while the database is away requests
  * answer 503 promptly; postgres.js reconnects on the next query once it is back.
+ *
+ * Operations: `GET /api/meta/health` (and `/api/meta/health/db`) are the reference's health
+ * checks; `GET /metrics` adds Prometheus metrics (`furrow_iglu_server_…`) on the same port.
  */
 
 import { join } from "node:path";
@@ -14,6 +17,7 @@ import { type DataDirLock, lockDataDir } from "../../adapters/engines/data-dir-l
 import { startPglite } from "../../adapters/engines/pglite.ts";
 import type { RunningEngine } from "../../adapters/engines/running-engine.ts";
 import { connectPostgres, redactedUrl } from "../../adapters/postgres/connect.ts";
+import { withHttpMetrics } from "../ops/http-metrics.ts";
 import { createIgluServerApp } from "./app.ts";
 import type { IgluServerConfig, StorageSettings } from "./config.ts";
 import { MemorySchemaStore } from "./storage/memory-store.ts";
@@ -107,7 +111,8 @@ export async function startIgluServer(
   });
   let server: ReturnType<typeof Bun.serve>;
   try {
-    server = Bun.serve({ hostname: config.host, port: config.port, fetch: app.fetch });
+    const { fetch } = withHttpMetrics(app.fetch, { namespace: "furrow_iglu_server" });
+    server = Bun.serve({ hostname: config.host, port: config.port, fetch });
   } catch (e) {
     await storage.close();
     throw e;

@@ -9,21 +9,25 @@
  * Shutdown: the consumer stops first (it finishes the batch in flight, flushes checkpoints of
  * acknowledged batches and releases its leases), then the failures producer flushes and closes,
  * then the pool ends.
+ *
+ * The stream mode keeps its telemetry (`apps/ops`): metrics named `furrow_postgres_loader_…` and
+ * health (leases, the failures producer, batches failing); `--ops-port` serves it.
  */
 import packageJson from "../../../package.json" with { type: "json" };
 import { resolverFromFile } from "../../adapters/iglu/resolver-from-file.ts";
 import { kinesisClient } from "../../adapters/kinesis/client.ts";
 import { KinesisProducer } from "../../adapters/kinesis/producer.ts";
-import {
-  type ConsumerEvent,
-  KinesisStreamConsumer,
-  type StreamConsumerConfig,
-} from "../../adapters/kinesis/stream-consumer.ts";
+import type { KinesisStreamConsumer, StreamConsumerConfig } from "../../adapters/kinesis/stream-consumer.ts";
 import { redactedUrl } from "../../adapters/postgres/connect.ts";
 import { processor } from "../../core/badrows/processor.ts";
 import type { Resolver } from "../../core/iglu/resolver.ts";
 import { formatResolverConfigError } from "../../core/iglu/resolver-config.ts";
+import { KCL_LEASE_DURATION_MS } from "../../core/leases/lease-timing.ts";
+import { createLogger, type Logger } from "../../core/ops/log.ts";
 import type { RecordSink } from "../../ports/record-sink.ts";
+import { logConsumerEvent } from "../ops/consumer-log.ts";
+import { connectObservedConsumer } from "../ops/observed-consumer.ts";
+import { StreamWorkerTelemetry } from "../ops/stream-worker-telemetry.ts";
 import { type BatchLoader, PostgresLoaderApp } from "./app.ts";
 import type { PostgresLoaderConfig } from "./config.ts";
 import { LoaderDatabase } from "./database.ts";
@@ -56,6 +60,8 @@ export interface BuildOptions {
   readonly resolver?: Resolver;
   readonly db?: LoaderDatabase;
   readonly log?: (line: string) => void;
+  /** Structured logs of the table changes; wins over `log`. */
+  readonly logger?: Logger;
 }
 
 function describeCatalogEvent(event: CatalogEvent): string {
@@ -70,6 +76,8 @@ export async function buildLoader(
   options: BuildOptions = {},
 ): Promise<BuiltLoader> {
   const log = options.log ?? (() => {});
+  const logger =
+    options.logger ?? createLogger({ app: "postgres-loader", write: (line) => log(line.replace(/\n$/, "")) });
   let resolver = options.resolver ?? null;
   if (config.purpose === "enriched" && resolver === null) {
     if (config.igluConfig === null) throw new LoaderSetupError("--iglu-config is required");
@@ -99,7 +107,12 @@ export async function buildLoader(
       db,
       resolver: resolver!,
       schema,
-      onEvent: (event) => log(`furrow postgres-loader: ${describeCatalogEvent(event)}`),
+      onEvent: (event) =>
+        logger.info(describeCatalogEvent(event), {
+          event: event.type,
+          table: event.table,
+          schemaKey: event.schemaKey,
+        }),
     });
     const loader = new EnrichedLoader({ db, catalog, schema, processor: POSTGRES_LOADER_PROCESSOR });
     return { db, loader, description, close };
@@ -134,8 +147,23 @@ export async function loadLines(
 export interface RunningPostgresLoader {
   readonly consumer: KinesisStreamConsumer;
   readonly totals: PostgresLoaderApp["totals"];
+  /** Its metrics and health, for `/metrics` and `/health`. */
+  readonly telemetry: StreamWorkerTelemetry;
   /** Stops consuming, flushes the failures stream and ends the pool. Idempotent. */
   stop(): Promise<void>;
+}
+
+/** The telemetry of a Postgres loader: metrics named `furrow_postgres_loader_…` with its purpose. */
+export function postgresLoaderTelemetry(
+  purpose: PostgresLoaderConfig["purpose"],
+  leaseDurationMs = KCL_LEASE_DURATION_MS,
+): StreamWorkerTelemetry {
+  return new StreamWorkerTelemetry({
+    app: "postgres-loader",
+    namespace: "furrow_postgres_loader",
+    constLabels: { purpose },
+    leaseDurationMs,
+  });
 }
 
 /** Runs the loader on its input stream until `stop()`. */
@@ -144,6 +172,10 @@ export async function startPostgresLoaderStream(
   config: PostgresLoaderConfig,
   options: {
     readonly log?: (line: string) => void;
+    /** Structured logs of the same events; wins over `log`. */
+    readonly logger?: Logger;
+    /** Metrics and health to feed; one is made when absent (`RunningPostgresLoader.telemetry`). */
+    readonly telemetry?: StreamWorkerTelemetry;
     /** KCL timings (lease duration, read interval, checkpoint debounce); KCL's defaults otherwise. */
     readonly consumer?: Omit<StreamConsumerConfig, "streamName" | "appName" | "initialPosition">;
   } = {},
@@ -152,22 +184,22 @@ export async function startPostgresLoaderStream(
   if (input.kind !== "stream" || failures.kind !== "stream")
     throw new LoaderSetupError("stream settings missing");
   const log = options.log ?? (() => {});
+  const logger =
+    options.logger ?? createLogger({ app: "postgres-loader", write: (line) => log(line.replace(/\n$/, "")) });
+  const telemetry =
+    options.telemetry ?? postgresLoaderTelemetry(config.purpose, options.consumer?.leaseDurationMs);
   const client = kinesisClient(failures.kinesis, { maxAttempts: 1 });
   const producer = new KinesisProducer({ client, streamName: failures.streamName });
   const app = new PostgresLoaderApp({ loader: built.loader, failures: producer });
-  const onEvent = (event: ConsumerEvent) => {
-    if (event.type === "error") log(`furrow postgres-loader: ${event.operation}: ${String(event.error)}`);
-    else if (event.type === "handler-failed") {
-      log(
-        `furrow postgres-loader: batch of ${event.shardId} failed (attempt ${event.attempt}), retrying: ${String(event.error)}`,
-      );
-    } else if (event.type === "lease-taken")
-      log(`furrow postgres-loader: took the lease of ${event.leaseKey}`);
-    else if (event.type === "lease-lost") log(`furrow postgres-loader: lost the lease of ${event.leaseKey}`);
-  };
+  telemetry.watchSink("bad", producer);
+  telemetry.written(() => ({
+    loaded: app.totals.loaded,
+    duplicates: app.totals.duplicates,
+    bad: app.totals.bad,
+  }));
   let consumer: KinesisStreamConsumer;
   try {
-    consumer = await KinesisStreamConsumer.connect(
+    consumer = await connectObservedConsumer(
       {
         ...options.consumer,
         streamName: input.streamName,
@@ -175,21 +207,27 @@ export async function startPostgresLoaderStream(
         initialPosition: input.initialPosition,
       },
       { kinesis: input.kinesis, dynamodb: input.dynamodb },
-      { onEvent },
+      telemetry,
+      (event) => logConsumerEvent(logger, event),
     );
   } catch (e) {
     client.destroy();
     throw e;
   }
-  await consumer.start(async (batch) => {
-    await app.processBatch(batch.records.map((r) => r.data));
-  });
+  await consumer.start(
+    telemetry.handler(async (batch) => {
+      await app.processBatch(batch.records.map((r) => r.data));
+    }),
+  );
+  telemetry.running(consumer);
   let stopping: Promise<void> | undefined;
   return {
     consumer,
     totals: app.totals,
+    telemetry,
     stop() {
       stopping ??= (async () => {
+        telemetry.stopping();
         await consumer.stop();
         await producer.close();
         client.destroy();

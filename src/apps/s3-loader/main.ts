@@ -13,6 +13,9 @@
  * them and releases its leases), then the producer flushes. If S3 is still unreachable after
  * `stopDeadlineMs`, the loader abandons what it holds: those batches are not acknowledged, and
  * the next worker reads them again.
+ *
+ * Its telemetry (`apps/ops`) counts what it reads and writes and reports health: the consumer's
+ * leases, the failures producer, and S3 (puts failing); `furrow s3-loader --ops-port` serves it.
  */
 import { DescribeStreamSummaryCommand, type KinesisClient } from "@aws-sdk/client-kinesis";
 import { HeadBucketCommand, type S3Client } from "@aws-sdk/client-s3";
@@ -20,12 +23,18 @@ import packageJson from "../../../package.json" with { type: "json" };
 import type { AwsConnection } from "../../adapters/aws-connection.ts";
 import { kinesisClient } from "../../adapters/kinesis/client.ts";
 import { KinesisProducer } from "../../adapters/kinesis/producer.ts";
-import { type ConsumerEvent, KinesisStreamConsumer } from "../../adapters/kinesis/stream-consumer.ts";
+import type { KinesisStreamConsumer } from "../../adapters/kinesis/stream-consumer.ts";
 import { s3Client } from "../../adapters/s3/client.ts";
 import { S3ObjectStore } from "../../adapters/s3/object-store.ts";
 import { processor } from "../../core/badrows/processor.ts";
+import { KCL_LEASE_DURATION_MS } from "../../core/leases/lease-timing.ts";
 import type { Compress } from "../../core/loading/gzip.ts";
+import type { LoaderPurpose } from "../../core/loading/purpose.ts";
+import { createLogger, type LogFields, type Logger } from "../../core/ops/log.ts";
 import type { ObjectStore } from "../../ports/object-store.ts";
+import { logConsumerEvent } from "../ops/consumer-log.ts";
+import { connectObservedConsumer } from "../ops/observed-consumer.ts";
+import { StreamWorkerTelemetry } from "../ops/stream-worker-telemetry.ts";
 import { type LoaderEvent, S3LoaderApp } from "./app.ts";
 import type { S3LoaderConfig } from "./config.ts";
 import { encodeParquet } from "./parquet.ts";
@@ -39,6 +48,10 @@ export const S3_LOADER_PROCESSOR = processor("furrow-s3-loader", FURROW_VERSION)
 export interface StartS3LoaderOptions {
   /** One line per event worth a log (files written, failed puts, leases). */
   readonly log?: (line: string) => void;
+  /** Structured logs of the same events; wins over `log`. */
+  readonly logger?: Logger;
+  /** Metrics and health to feed; one is made when absent (`RunningS3Loader.telemetry`). */
+  readonly telemetry?: StreamWorkerTelemetry;
   /** How long a stop waits for S3 before abandoning what is held; 30 s by default. */
   readonly stopDeadlineMs?: number;
   /** Gzip implementation; `node:zlib`'s by default, the faster under Bun (see `zlib-gzip.ts`). */
@@ -54,6 +67,8 @@ export interface StartS3LoaderOptions {
 export interface RunningS3Loader {
   readonly app: S3LoaderApp;
   readonly consumer: KinesisStreamConsumer;
+  /** Its metrics and health, for `/metrics` and `/health`. */
+  readonly telemetry: StreamWorkerTelemetry;
   /** Stops consuming, writes or abandons what is held, flushes bad rows. Idempotent. */
   stop(): Promise<void>;
 }
@@ -84,34 +99,47 @@ async function checkBucket(client: S3Client, bucket: string): Promise<void> {
   }
 }
 
-function describeLoaderEvent(event: LoaderEvent): string | null {
+/** The loader's events worth a log record. */
+function logLoaderEvent(logger: Logger, event: LoaderEvent): void {
+  const fields: LogFields = { event: event.type };
   switch (event.type) {
     case "file-written":
-      return `wrote ${event.key} (${event.records} records, ${event.bytes} bytes${event.attempts > 1 ? `, after ${event.attempts} attempts` : ""})`;
+      logger.info(
+        `wrote ${event.key} (${event.records} records, ${event.bytes} bytes${event.attempts > 1 ? `, after ${event.attempts} attempts` : ""})`,
+        { ...fields, key: event.key, records: event.records, bytes: event.bytes, attempts: event.attempts },
+      );
+      break;
     case "put-failed":
-      return `could not write ${event.key} (attempt ${event.attempt}: ${firstLine(event.error)}); retrying in ${event.retryInMs} ms`;
+      logger.warn(
+        `could not write ${event.key} (attempt ${event.attempt}: ${firstLine(event.error)}); retrying in ${event.retryInMs} ms`,
+        { ...fields, key: event.key, attempt: event.attempt, retryInMs: event.retryInMs },
+      );
+      break;
     case "bad-rows-written":
-      return `wrote ${event.count} bad rows`;
+      logger.info(`wrote ${event.count} bad rows`, { ...fields, count: event.count });
+      break;
     case "abandoned":
-      return `gave up ${event.batches} batches, not acknowledged: ${firstLine(event.error)}`;
+      logger.error(`gave up ${event.batches} batches, not acknowledged: ${firstLine(event.error)}`, {
+        ...fields,
+        batches: event.batches,
+      });
+      break;
     default:
-      return null;
+      break;
   }
 }
 
-function describeConsumerEvent(event: ConsumerEvent): string | null {
-  switch (event.type) {
-    case "lease-taken":
-      return `took the lease of ${event.leaseKey}`;
-    case "lease-lost":
-      return `lost the lease of ${event.leaseKey}`;
-    case "handler-failed":
-      return `batch of ${event.shardId} from ${event.firstSequenceNumber} failed (attempt ${event.attempt}): ${firstLine(event.error)}`;
-    case "error":
-      return `${event.operation}${event.shardId ? ` (${event.shardId})` : ""}: ${firstLine(event.error)}`;
-    default:
-      return null;
-  }
+/** The telemetry of an S3 loader, whose metrics are named `furrow_s3_loader_…` with its purpose. */
+export function s3LoaderTelemetry(
+  purpose: LoaderPurpose,
+  leaseDurationMs = KCL_LEASE_DURATION_MS,
+): StreamWorkerTelemetry {
+  return new StreamWorkerTelemetry({
+    app: "s3-loader",
+    namespace: "furrow_s3_loader",
+    constLabels: { purpose },
+    leaseDurationMs,
+  });
 }
 
 /** Starts the loader. Throws when a stream or the bucket is missing or unreachable. */
@@ -120,7 +148,14 @@ export async function startS3Loader(
   options: StartS3LoaderOptions = {},
 ): Promise<RunningS3Loader> {
   const log = options.log ?? (() => {});
-  const prefix = `furrow s3-loader (${config.purpose})`;
+  const logger =
+    options.logger ??
+    createLogger({
+      app: "s3-loader",
+      textName: `s3-loader (${config.purpose})`,
+      write: (line) => log(line.replace(/\n$/, "")),
+    });
+  const telemetry = options.telemetry ?? s3LoaderTelemetry(config.purpose);
   const kinesisConnection: AwsConnection = { endpoint: config.input.kinesisEndpoint, region: config.region };
   const dynamodbConnection: AwsConnection = {
     endpoint: config.input.dynamodbEndpoint,
@@ -158,12 +193,16 @@ export async function startS3Loader(
       retry: options.retry,
       compress: options.compress ?? zlibGzip,
       encodeParquet: (columns) => encodeParquet(columns, `furrow-s3-loader ${FURROW_VERSION}`),
-      onEvent: (event) => {
-        const line = describeLoaderEvent(event);
-        if (line) log(`${prefix}: ${line}`);
-      },
+      onEvent: (event) => logLoaderEvent(logger, event),
     });
-    consumer = await KinesisStreamConsumer.connect(
+    telemetry.watchSink("s3", app);
+    telemetry.watchSink("bad", producer);
+    const loader = app;
+    telemetry.written(() => {
+      const m = loader.metrics();
+      return { loaded: m.recordsLoaded, bad: m.badRows };
+    });
+    consumer = await connectObservedConsumer(
       {
         streamName: config.input.streamName,
         appName: config.input.appName,
@@ -175,31 +214,30 @@ export async function startS3Loader(
           : { idleTimeBetweenReadsMs: options.idleTimeBetweenReadsMs }),
       },
       { kinesis: kinesisConnection, dynamodb: dynamodbConnection },
-      {
-        onEvent: (event) => {
-          const line = describeConsumerEvent(event);
-          if (line) log(`${prefix}: ${line}`);
-        },
-      },
+      telemetry,
+      (event) => logConsumerEvent(logger, event),
     );
   } catch (e) {
     release();
     throw e;
   }
   try {
-    await consumer.start((batch) => app.handle(batch));
+    await consumer.start(telemetry.handler((batch) => app.handle(batch)));
   } catch (e) {
     await producer.close();
     release();
     throw e;
   }
+  telemetry.running(consumer);
   const stopDeadlineMs = options.stopDeadlineMs ?? 30_000;
   let stopping: Promise<void> | undefined;
   return {
     app,
     consumer,
+    telemetry,
     stop() {
       stopping ??= (async () => {
+        telemetry.stopping();
         app.drain();
         const deadline = setTimeout(() => app.abandon(), stopDeadlineMs);
         try {

@@ -6,7 +6,9 @@
  * - `--input-stream`: the long-running app, a KCL consumer of the raw stream writing the enriched,
  *   bad (and failed) streams, until SIGINT/SIGTERM.
  * Settings are Snowplow's own files: `--iglu-config resolver.json` and `--enrichments DIR` of
- * enrichment configs. Every problem with them is reported, one line each, before anything runs.
+ * enrichment configs. Every problem with them and with the flags is reported, one line each, before
+ * anything runs. The stream mode logs as `--log-format` says and serves `/health` and `/metrics` on
+ * `--ops-port`.
  */
 import { LineSink } from "../../adapters/enrich/line-sink.ts";
 import type { StreamConsumerConfig } from "../../adapters/kinesis/stream-consumer.ts";
@@ -16,8 +18,17 @@ import {
   type BuiltPipeline,
   buildPipeline,
   ENRICH_PROCESSOR,
+  enrichTelemetry,
   startEnrichStream,
 } from "../../apps/enrich/main.ts";
+import {
+  appLogger,
+  OPS_FLAGS,
+  type OpsSettings,
+  opsFlagsHelp,
+  opsSettings,
+} from "../../apps/ops/ops-settings.ts";
+import { serveWorkerOps } from "../../apps/ops/worker-ops.ts";
 import { cpFormatViolation, serializeBadRow } from "../../core/badrows/bad-row.ts";
 import { fallback } from "../../core/badrows/failure-message.ts";
 import { closeEnrichments } from "../../core/enrich/enrichment-config.ts";
@@ -56,6 +67,7 @@ export const ENRICH_FLAGS = {
   "kinesis-endpoint": { type: "string" },
   "dynamodb-endpoint": { type: "string" },
   "s3-endpoint": { type: "string" },
+  ...OPS_FLAGS,
 } as const;
 
 /** Lines enriched per batch in file mode. */
@@ -199,6 +211,67 @@ async function runFile(
   return code;
 }
 
+/**
+ * The stream mode until `io.stopped`: logs start and stop, serves `/health` and `/metrics` when
+ * asked, and on SIGTERM stops gracefully (batch in flight, sinks, checkpoints, leases), exit 0.
+ */
+async function runStream(
+  built: BuiltPipeline,
+  options: {
+    readonly ops: OpsSettings;
+    readonly io: CommandIO;
+    readonly inputStream: string;
+    readonly leaseDurationMs: number | undefined;
+    readonly start: (
+      logger: ReturnType<typeof appLogger>,
+      telemetry: ReturnType<typeof enrichTelemetry>,
+    ) => ReturnType<typeof startEnrichStream>;
+  },
+): Promise<number> {
+  const { io, ops } = options;
+  const logger = appLogger("enrich", ops, io.stderr);
+  const telemetry = enrichTelemetry(options.leaseDurationMs);
+  let running: Awaited<ReturnType<typeof startEnrichStream>>;
+  try {
+    running = await options.start(logger, telemetry);
+  } catch (e) {
+    logger.error(`cannot start: ${firstLine(e)}`, { event: "start-failed" });
+    await closeEnrichments(built.enrichments);
+    return 1;
+  }
+  let server: ReturnType<typeof serveWorkerOps> = null;
+  try {
+    server = serveWorkerOps(telemetry, ops, logger);
+  } catch (e) {
+    logger.error(`cannot serve --ops-port ${ops.port}: ${firstLine(e)}`, { event: "start-failed" });
+    await running.stop();
+    return 1;
+  }
+  logger.info(`consuming ${options.inputStream} as ${running.consumer.workerId}`, {
+    event: "started",
+    stream: options.inputStream,
+    workerId: running.consumer.workerId,
+  });
+  await io.stopped;
+  logger.info("stopping (finishing the batch in flight, flushing sinks and checkpoints)", {
+    event: "stopping",
+  });
+  try {
+    await running.stop();
+  } catch (e) {
+    logger.error(`while stopping: ${firstLine(e)}`, { event: "stop-failed" });
+    await server?.stop();
+    return 1;
+  }
+  await server?.stop();
+  const t = running.totals;
+  logger.info(
+    `stopped after ${t.batches} batches, ${t.records} records: ${t.good} good, ${t.bad} bad, ${t.failed} failed`,
+    { event: "stopped", ...t },
+  );
+  return 0;
+}
+
 export const enrichCommand: Command = {
   path: ["enrich"],
   summary: "enrich raw records (a file, or the raw stream) into enriched TSV and bad rows",
@@ -242,18 +315,32 @@ Stream mode (until SIGINT/SIGTERM; at-least-once, checkpoints only written batch
   --region REGION        AWS region (default $AWS_REGION, else us-east-1)
   --kinesis-endpoint URL, --dynamodb-endpoint URL, --s3-endpoint URL
                          local or self-hosted endpoints, e.g. the ones \`furrow up\` prints
+${opsFlagsHelp(25)}
+On SIGTERM (or SIGINT) the worker finishes the batch in flight, flushes its sinks, writes its last
+checkpoints, releases its leases and exits 0.
 
 Exit status: 0 when every record was handled (bad rows included), 1 when Iglu could not be reached
 or the stream app failed, 2 on a usage or configuration error.
 `,
   async run(argv, io) {
     const { values } = parseFlags(argv, ENRICH_FLAGS);
+    // Every flag problem is collected, so one run lists them all; the first becomes the usage error.
+    const problems: string[] = [];
+    const check = <T>(validate: () => T): T | undefined => {
+      try {
+        return validate();
+      } catch (e) {
+        if (!(e instanceof UsageError)) throw e;
+        problems.push(e.message);
+        return undefined;
+      }
+    };
     const igluConfig = values["iglu-config"];
-    if (igluConfig === undefined) throw new UsageError("--iglu-config is required");
+    if (igluConfig === undefined) problems.push("--iglu-config is required");
     const fromFile = values.from;
     const inputStream = values["input-stream"];
     if ((fromFile === undefined) === (inputStream === undefined)) {
-      throw new UsageError("give exactly one of --from FILE and --input-stream NAME");
+      problems.push("give exactly one of --from FILE and --input-stream NAME");
     }
     const streamOnly = [
       "good-stream",
@@ -265,31 +352,39 @@ or the stream app failed, 2 on a usage or configuration error.
       "lease-duration",
       "idle-time-between-reads",
       "debounce-checkpoints",
+      "ops-port",
+      "ops-host",
     ] as const;
     if (fromFile !== undefined) {
       for (const flag of streamOnly)
-        if (values[flag] !== undefined) throw new UsageError(`--${flag} needs --input-stream`);
+        if (values[flag] !== undefined) problems.push(`--${flag} needs --input-stream`);
     } else {
       for (const flag of ["bad", "failed"] as const) {
-        if (values[flag] !== undefined) throw new UsageError(`--${flag} is for --from; use --${flag}-stream`);
+        if (values[flag] !== undefined) problems.push(`--${flag} is for --from; use --${flag}-stream`);
       }
     }
     const stage = values.stage ?? "local";
     const problem = stageProblem(stage);
-    if (problem) throw new UsageError(`--stage: ${problem}`);
+    if (problem) problems.push(`--stage: ${problem}`);
     const region = values.region ?? process.env["AWS_REGION"] ?? "us-east-1";
-    const s3Endpoint = endpoint("s3-endpoint", values["s3-endpoint"]);
-    const kinesisEndpoint = endpoint("kinesis-endpoint", values["kinesis-endpoint"]);
-    const dynamodbEndpoint = endpoint("dynamodb-endpoint", values["dynamodb-endpoint"]);
+    const s3Endpoint = check(() => endpoint("s3-endpoint", values["s3-endpoint"]));
+    const kinesisEndpoint = check(() => endpoint("kinesis-endpoint", values["kinesis-endpoint"]));
+    const dynamodbEndpoint = check(() => endpoint("dynamodb-endpoint", values["dynamodb-endpoint"]));
     let initialPosition: InitialPosition = { type: "TRIM_HORIZON" };
     const position = values["initial-position"];
     if (position !== undefined) {
       if (position !== "TRIM_HORIZON" && position !== "LATEST") {
-        throw new UsageError(`--initial-position must be TRIM_HORIZON or LATEST, got '${position}'`);
-      }
-      initialPosition = { type: position };
+        problems.push(`--initial-position must be TRIM_HORIZON or LATEST, got '${position}'`);
+      } else initialPosition = { type: position };
     }
-    const consumer = consumerSettings(values);
+    const ops = opsSettings(values);
+    if (!ops.ok) problems.push(...ops.error);
+    const consumer = check(() => consumerSettings(values));
+    if (problems.length > 0 || igluConfig === undefined || consumer === undefined || !ops.ok) {
+      const [first, ...rest] = problems;
+      for (const line of rest) io.stderr(`furrow enrich: ${line}\n`);
+      throw new UsageError(first ?? "invalid settings");
+    }
     const input = fromFile === undefined ? undefined : await openInput(fromFile, io);
 
     const built = await buildPipeline({
@@ -301,47 +396,39 @@ or the stream app failed, 2 on a usage or configuration error.
       s3: { endpoint: s3Endpoint, region },
     });
     if (!built.ok) {
-      for (const line of built.error) io.stderr(`furrow enrich: ${line}\n`);
+      // In the stream mode these are log records (JSON with --log-format json); in file mode, lines.
+      if (input === undefined) {
+        const logger = appLogger("enrich", ops.value, io.stderr);
+        for (const line of built.error) logger.error(line, { event: "config-problem" });
+      } else for (const line of built.error) io.stderr(`furrow enrich: ${line}\n`);
       return 2;
     }
     if (input !== undefined) return runFile(built.value, input, values, io);
 
-    const topology = furrowTopology({ stage });
-    const enrichApp = topology.apps.enrich;
-    const leaseTable =
-      enrichApp.input.kind === "stream" ? enrichApp.input.leaseTable : `furrow-${stage}-enrich`;
-    let running: Awaited<ReturnType<typeof startEnrichStream>>;
-    try {
-      running = await startEnrichStream(built.value, {
-        input: { streamName: inputStream!, appName: values["app-name"] ?? leaseTable, initialPosition },
-        output: {
-          good: values["good-stream"] ?? topology.streams.enriched.name,
-          bad: values["bad-stream"] ?? topology.streams["bad-1"].name,
-          ...(values["failed-stream"] === undefined ? {} : { failed: values["failed-stream"] }),
-        },
-        kinesis: { endpoint: kinesisEndpoint, region },
-        dynamodb: { endpoint: dynamodbEndpoint, region },
-        consumer,
-        log: (line) => io.stderr(`${line}\n`),
-      });
-    } catch (e) {
-      io.stderr(`furrow enrich: ${firstLine(e)}\n`);
-      await closeEnrichments(built.value.enrichments);
-      return 1;
-    }
-    io.stderr(`furrow enrich: consuming ${inputStream} as ${running.consumer.workerId}\n`);
-    await io.stopped;
-    io.stderr("furrow enrich: stopping (finishing the batch in flight, flushing sinks and checkpoints)\n");
-    try {
-      await running.stop();
-    } catch (e) {
-      io.stderr(`furrow enrich: while stopping: ${firstLine(e)}\n`);
-      return 1;
-    }
-    const t = running.totals;
-    io.stderr(
-      `furrow enrich: stopped after ${t.batches} batches, ${t.records} records: ${t.good} good, ${t.bad} bad, ${t.failed} failed\n`,
-    );
-    return 0;
+    return runStream(built.value, {
+      ops: ops.value,
+      io,
+      start: (logger, telemetry) => {
+        const topology = furrowTopology({ stage });
+        const enrichApp = topology.apps.enrich;
+        const leaseTable =
+          enrichApp.input.kind === "stream" ? enrichApp.input.leaseTable : `furrow-${stage}-enrich`;
+        return startEnrichStream(built.value, {
+          input: { streamName: inputStream!, appName: values["app-name"] ?? leaseTable, initialPosition },
+          output: {
+            good: values["good-stream"] ?? topology.streams.enriched.name,
+            bad: values["bad-stream"] ?? topology.streams["bad-1"].name,
+            ...(values["failed-stream"] === undefined ? {} : { failed: values["failed-stream"] }),
+          },
+          kinesis: { endpoint: kinesisEndpoint, region },
+          dynamodb: { endpoint: dynamodbEndpoint, region },
+          consumer,
+          logger,
+          telemetry,
+        });
+      },
+      inputStream: inputStream!,
+      leaseDurationMs: consumer.leaseDurationMs,
+    });
   },
 };

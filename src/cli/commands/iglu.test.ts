@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startIgluServer } from "../../apps/iglu-server/main.ts";
 import { DUMMY_SUPER_KEY } from "../../apps/iglu-server/storage/memory-store.ts";
+import { parseExposition, sampleValue } from "../../core/ops/exposition.ts";
 import type { CommandIO } from "../command.ts";
 import { runCli } from "../main.ts";
 import { loadIgluServerConfig, runIgluServer } from "./iglu.ts";
@@ -115,6 +116,57 @@ describe("iglu-server config", () => {
 });
 
 describe("furrow iglu-server", () => {
+  test("--log-format json: JSON records on standard error, /metrics beside the API", async () => {
+    let stop!: () => void;
+    const stopped = new Promise<void>((resolve) => {
+      stop = resolve;
+    });
+    const r = run(["iglu-server", "--database-url", "dummy", "--port", "0", "--log-format", "json"], stopped);
+    const records = () =>
+      r
+        .err()
+        .split("\n")
+        .filter((l) => l !== "")
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+    for (let i = 0; i < 100 && !records().some((x) => x["event"] === "started"); i++) await Bun.sleep(20);
+    const url = records().find((x) => x["event"] === "started")?.["url"] as string;
+    expect(url).toStartWith("http://127.0.0.1:");
+    expect(r.out()).toBe("");
+    expect(await (await fetch(`${url}/api/meta/health`)).text()).toBe("OK");
+    await fetch(`${url}/api/schemas/com.acme/missing/jsonschema/1-0-0`);
+    const metrics = parseExposition(await (await fetch(`${url}/metrics`)).text());
+    expect(
+      sampleValue(metrics, "furrow_iglu_server_requests_total", {
+        route: "/api/meta",
+        method: "GET",
+        status: "200",
+      }),
+    ).toBe(1);
+    expect(
+      sampleValue(metrics, "furrow_iglu_server_requests_total", {
+        route: "/api/schemas",
+        method: "GET",
+        status: "404",
+      }),
+    ).toBe(1);
+    stop();
+    expect(await r.done).toBe(0);
+    expect(records().map((x) => [x["app"], x["level"], x["event"]])).toEqual([
+      ["iglu-server", "info", "started"],
+      ["iglu-server", "info", "stopping"],
+      ["iglu-server", "info", "stopped"],
+    ]);
+  });
+
+  test("a bad --log-format is a usage error listed with the config's problem", async () => {
+    const r = run(["iglu-server", "--port", "http", "--log-format", "xml"]);
+    expect(await r.done).toBe(2);
+    const lines = r.err().trimEnd().split("\n");
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toContain("--port");
+    expect(lines[1]).toBe("furrow iglu-server: --log-format must be one of json, text, got 'xml'");
+  });
+
   test("serves until stopped, with dummy storage", async () => {
     let stop!: () => void;
     const stopped = new Promise<void>((resolve) => {

@@ -6,7 +6,8 @@
  * - `furrow iglu push DIR`: uploads a folder in the static-registry layout, like
  *   `igluctl static push`, ordered so that sequencing rules pass;
  * - `furrow iglu lint DIR`: reports what an Iglu Server would refuse or remark on.
- * Each reads its flags (and the config file, and the environment) once, here.
+ * Each reads its flags (and the config file, and the environment) once, here. The server logs as
+ * `--log-format` says (JSON lines for log shippers) and serves `/metrics` beside its API.
  */
 import { resolve } from "node:path";
 import {
@@ -24,6 +25,13 @@ import {
 } from "../../apps/iglu-server/schema-folder.ts";
 import { type LintLevel, lintSchema } from "../../apps/iglu-server/schema-lint.ts";
 import { inconsistencyMessage, sequencingProblem } from "../../apps/iglu-server/version-cursor.ts";
+import {
+  appLogger,
+  LOG_FLAGS,
+  type LogSettings,
+  logFlagsHelp,
+  logSettings,
+} from "../../apps/ops/ops-settings.ts";
 import { formatSchemaKey } from "../../core/iglu/schema-key.ts";
 import type { SchemaVer } from "../../core/iglu/schema-ver.ts";
 import { type Command, type CommandIO, parseFlags, readConfigFile, UsageError } from "../command.ts";
@@ -37,6 +45,7 @@ const SERVER_FLAGS = {
   "data-dir": { type: "string" },
   "super-api-key": { type: "string" },
   "patches-allowed": { type: "boolean" },
+  ...LOG_FLAGS,
 } as const;
 
 /** The environment the server commands read; only src/cli touches `process.env`. */
@@ -59,8 +68,17 @@ export async function loadIgluServerConfig(
   const { values } = parseFlags(argv, SERVER_FLAGS);
   const file = await readConfigFile(values.config, cwd);
   const config = resolveIgluServerConfig({ flags: values, file, env, cwd });
-  if (!config.ok) throw new UsageError(config.error.message);
+  const log = logSettings(values);
+  const problems = [...(config.ok ? [] : [config.error.message]), ...(log.ok ? [] : log.error)];
+  if (!config.ok || problems.length > 0) throw new UsageError(problems.join("\nfurrow iglu-server: "));
   return config.value;
+}
+
+/** `--log-format` and `--log-level` of the server commands (validated by `loadIgluServerConfig`). */
+export function igluLogSettings(argv: readonly string[]): LogSettings {
+  const log = logSettings(parseFlags(argv, SERVER_FLAGS).values);
+  if (!log.ok) throw new UsageError(log.error.join("\nfurrow iglu-server: "));
+  return log.value;
 }
 
 const serverFlagsHelp = `Flags:
@@ -73,7 +91,7 @@ const serverFlagsHelp = `Flags:
   --data-dir DIR           where embedded PGlite keeps its data (default ${IGLU_SERVER_DEFAULTS.dataDir})
   --super-api-key UUID     an API key allowed everything (default: $IGLU_SUPER_API_KEY)
   --patches-allowed        allow overwriting published versions, and DELETE
-  --config FILE            JSON settings in camelCase: host, port, databaseUrl, databaseSchema,
+${logFlagsHelp(27)}  --config FILE            JSON settings in camelCase: host, port, databaseUrl, databaseSchema,
                            dataDir, superApiKey, patchesAllowed, debug, maxPayloadSize,
                            maxJsonDepth, hsts {enable, maxAge}, webhooks {schemaPublished:
                            [{uri, vendorPrefixes?, usePost?}]}; flags override it
@@ -82,20 +100,48 @@ const serverFlagsHelp = `Flags:
 
 const firstLine = (e: unknown): string => String(e instanceof Error ? e.message : e).split("\n")[0] ?? "";
 
-/** Runs the server until `io.stopped`; exported for tests, which pass their own environment. */
-export async function runIgluServer(config: IgluServerConfig, io: CommandIO): Promise<number> {
+/**
+ * Runs the server until `io.stopped` (SIGTERM, SIGINT), then stops it: in-flight requests finish,
+ * the pool closes. Exported for tests, which pass their own environment. With the default text
+ * logs, the start and stop lines go to standard output as before; with `--log-format json` every
+ * record is a JSON line on standard error.
+ */
+export async function runIgluServer(
+  config: IgluServerConfig,
+  io: CommandIO,
+  log: LogSettings = { format: "text", level: "info" },
+): Promise<number> {
+  const json = log.format === "json";
+  const logger = appLogger("iglu-server", log, io.stderr);
   let server: RunningIgluServer;
   try {
-    server = await startIgluServer(config, (line) => io.stderr(`iglu-server: ${line}\n`));
+    server = await startIgluServer(config, (line) =>
+      json ? logger.error(line, { event: "request-failed" }) : io.stderr(`iglu-server: ${line}\n`),
+    );
   } catch (e) {
-    io.stderr(`furrow iglu-server: ${firstLine(e)}\n`);
+    if (json) logger.error(firstLine(e), { event: "start-failed" });
+    else io.stderr(`furrow iglu-server: ${firstLine(e)}\n`);
     return 1;
   }
-  io.stdout(`iglu-server listening on ${server.url} (API ${server.url}/api, static ${server.url}/schemas)\n`);
-  io.stdout(`iglu-server storage: ${server.storage}\n`);
+  if (json) {
+    logger.info(`listening on ${server.url}`, { event: "started", url: server.url, storage: server.storage });
+  } else {
+    io.stdout(
+      `iglu-server listening on ${server.url} (API ${server.url}/api, static ${server.url}/schemas)\n`,
+    );
+    io.stdout(`iglu-server storage: ${server.storage}\n`);
+  }
   await io.stopped;
-  await server.stop();
-  io.stdout("iglu-server stopped\n");
+  if (json) logger.info("stopping", { event: "stopping" });
+  try {
+    await server.stop();
+  } catch (e) {
+    if (json) logger.error(`while stopping: ${firstLine(e)}`, { event: "stop-failed" });
+    else io.stderr(`furrow iglu-server: while stopping: ${firstLine(e)}\n`);
+    return 1;
+  }
+  if (json) logger.info("stopped", { event: "stopped" });
+  else io.stdout("iglu-server stopped\n");
   return 0;
 }
 
@@ -106,12 +152,14 @@ export const igluServerCommand: Command = {
 
 Serves Snowplow's Iglu Server API under /api (schemas, drafts, keys, validation, meta) and the
 static-registry layout under /schemas, so an Iglu client can use {url}/api or {url}. The tables
-are created or migrated on start. Runs until Ctrl-C (SIGINT) or SIGTERM.
+are created or migrated on start. Runs until Ctrl-C (SIGINT) or SIGTERM, which lets requests in
+flight finish and exits 0. Health: GET /api/meta/health (and /api/meta/health/db); Prometheus
+metrics: GET /metrics (furrow_iglu_server_requests_total, _request_duration_seconds).
 
 ${serverFlagsHelp}`,
   async run(argv, io) {
     const config = await loadIgluServerConfig(argv, processEnvironment(), process.cwd());
-    return runIgluServer(config, io);
+    return runIgluServer(config, io, igluLogSettings(argv));
   },
 };
 

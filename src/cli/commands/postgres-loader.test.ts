@@ -46,6 +46,32 @@ describe("furrow postgres-loader: usage", () => {
     expect(err()).toContain("furrow postgres-loader: --purpose must be enriched or bad, got 'all'");
   });
 
+  test("ops and log flags are checked with the rest; --ops-port is for the stream mode", async () => {
+    const { io, err } = testIo();
+    expect(
+      await runCli(["postgres-loader", "--purpose", "all", "--log-format", "xml", "--from", "x"], io),
+    ).toBe(2);
+    expect(err()).toContain("--purpose must be enriched or bad");
+    expect(err()).toContain("furrow postgres-loader: --log-format must be one of json, text, got 'xml'");
+    const file = testIo();
+    const code = await runCli(
+      [
+        "postgres-loader",
+        "--purpose",
+        "bad",
+        "--database-url",
+        "postgres://x@h/db",
+        "--from",
+        "-",
+        "--ops-port",
+        "0",
+      ],
+      file.io,
+    );
+    expect(code).toBe(2);
+    expect(file.err()).toContain("--ops-port is for the stream mode, not --from");
+  });
+
   test("a resolver config that does not read is exit 2", async () => {
     const { io, err } = testIo();
     const code = await runCli(

@@ -8,8 +8,12 @@
  *   the loader's own bad rows go to `--bad` or standard error;
  * - the long-running app (the default): a KCL consumer of the enriched (or bad-1) stream, its own
  *   bad rows to bad-1 (or bad-2), until SIGINT/SIGTERM. A batch is checkpointed only after its
- *   transaction committed; a replayed batch loads nothing twice.
+ *   transaction committed; a replayed batch loads nothing twice. It logs as `--log-format` says
+ *   and serves `/health` and `/metrics` on `--ops-port`; SIGTERM stops it gracefully, exit 0.
  */
+
+import { appLogger, OPS_FLAGS, opsFlagsHelp, opsSettings } from "../../apps/ops/ops-settings.ts";
+import { serveWorkerOps } from "../../apps/ops/worker-ops.ts";
 import { postgresLoaderConfig } from "../../apps/postgres-loader/config.ts";
 import { LineSink } from "../../apps/postgres-loader/line-sink.ts";
 import {
@@ -17,6 +21,7 @@ import {
   buildLoader,
   LoaderSetupError,
   loadLines,
+  postgresLoaderTelemetry,
   type RunningPostgresLoader,
   startPostgresLoaderStream,
 } from "../../apps/postgres-loader/main.ts";
@@ -40,6 +45,7 @@ export const POSTGRES_LOADER_FLAGS = {
   region: { type: "string" },
   "kinesis-endpoint": { type: "string" },
   "dynamodb-endpoint": { type: "string" },
+  ...OPS_FLAGS,
 } as const;
 
 const firstLine = (e: unknown): string => String(e instanceof Error ? e.message : e).split("\n")[0] ?? "";
@@ -96,6 +102,9 @@ Stream mode (until SIGINT/SIGTERM; at-least-once, checkpoints only committed bat
   --region REGION        AWS region (default $AWS_REGION, else us-east-1)
   --kinesis-endpoint URL, --dynamodb-endpoint URL
                          local or self-hosted endpoints, e.g. the ones \`furrow up\` prints
+${opsFlagsHelp(25)}
+On SIGTERM (or SIGINT) the loader finishes the batch in flight, writes its last checkpoints,
+releases its leases and exits 0. Metrics are named furrow_postgres_loader_* with a purpose label.
 
 Exit status: 0 when every line was handled (bad rows included), 1 when the database or Iglu could not
 be reached, 2 on a usage or configuration error.
@@ -123,23 +132,32 @@ be reached, 2 on a usage or configuration error.
       },
       { awsRegion: process.env["AWS_REGION"], databaseUrl: process.env["DATABASE_URL"] },
     );
-    if (!config.ok) {
-      const [first, ...rest] = config.error;
+    const ops = opsSettings(values);
+    const problems = [...(config.ok ? [] : config.error), ...(ops.ok ? [] : ops.error)];
+    if (config.ok && config.value.input.kind === "file") {
+      for (const flag of ["ops-port", "ops-host"] as const)
+        if (values[flag] !== undefined) problems.push(`--${flag} is for the stream mode, not --from`);
+    }
+    if (!config.ok || !ops.ok || problems.length > 0) {
+      const [first, ...rest] = problems;
       for (const line of rest) io.stderr(`furrow postgres-loader: ${line}\n`);
       throw new UsageError(first ?? "invalid settings");
     }
     const settings = config.value;
+    const logger = appLogger("postgres-loader", ops.value, io.stderr).with(
+      ops.value.format === "json" ? { purpose: settings.purpose } : {},
+    );
     const input = settings.input.kind === "file" ? await openInput(settings.input.path, io) : undefined;
 
     let built: BuiltLoader;
     try {
-      built = await buildLoader(settings, { log: (line) => io.stderr(`${line}\n`) });
+      built = await buildLoader(settings, { logger });
     } catch (e) {
       if (e instanceof LoaderSetupError) {
-        for (const line of e.message.split("\n")) io.stderr(`furrow postgres-loader: ${line}\n`);
+        for (const line of e.message.split("\n")) logger.error(line, { event: "config-problem" });
         return 2;
       }
-      io.stderr(`furrow postgres-loader: cannot reach the database: ${firstLine(e)}\n`);
+      logger.error(`cannot reach the database: ${firstLine(e)}`, { event: "start-failed" });
       return 1;
     }
 
@@ -155,13 +173,14 @@ be reached, 2 on a usage or configuration error.
           new LineSink(bad?.write ?? io.stderr),
           settings.input.batchSize,
         );
-        io.stderr(
-          `furrow postgres-loader: ${t.records} lines into ${built.description}: ${t.loaded} loaded, ${t.duplicates} already there, ${t.bad} bad\n`,
+        logger.info(
+          `${t.records} lines into ${built.description}: ${t.loaded} loaded, ${t.duplicates} already there, ${t.bad} bad`,
+          { event: "loaded", ...t },
         );
         return 0;
       } catch (e) {
         const what = e instanceof IgluUnavailableError ? "Iglu" : "the database";
-        io.stderr(`furrow postgres-loader: ${what} failed: ${firstLine(e)}\n`);
+        logger.error(`${what} failed: ${firstLine(e)}`, { event: "load-failed" });
         return 1;
       } finally {
         await bad?.end();
@@ -169,29 +188,43 @@ be reached, 2 on a usage or configuration error.
       }
     }
 
+    const telemetry = postgresLoaderTelemetry(settings.purpose);
     let running: RunningPostgresLoader;
     try {
-      running = await startPostgresLoaderStream(built, settings, { log: (line) => io.stderr(`${line}\n`) });
+      running = await startPostgresLoaderStream(built, settings, { logger, telemetry });
     } catch (e) {
-      io.stderr(`furrow postgres-loader: ${firstLine(e)}\n`);
+      logger.error(firstLine(e), { event: "start-failed" });
       await built.close();
       return 1;
     }
+    let server: ReturnType<typeof serveWorkerOps> = null;
+    try {
+      server = serveWorkerOps(telemetry, ops.value, logger);
+    } catch (e) {
+      logger.error(`cannot serve --ops-port ${ops.value.port}: ${firstLine(e)}`, { event: "start-failed" });
+      await running.stop();
+      return 1;
+    }
     const streamName = settings.input.kind === "stream" ? settings.input.streamName : "";
-    io.stderr(
-      `furrow postgres-loader: consuming ${streamName} into ${built.description} as ${running.consumer.workerId}\n`,
-    );
+    logger.info(`consuming ${streamName} into ${built.description} as ${running.consumer.workerId}`, {
+      event: "started",
+      stream: streamName,
+      workerId: running.consumer.workerId,
+    });
     await io.stopped;
-    io.stderr("furrow postgres-loader: stopping (finishing the batch in flight, flushing checkpoints)\n");
+    logger.info("stopping (finishing the batch in flight, flushing checkpoints)", { event: "stopping" });
     try {
       await running.stop();
     } catch (e) {
-      io.stderr(`furrow postgres-loader: while stopping: ${firstLine(e)}\n`);
+      logger.error(`while stopping: ${firstLine(e)}`, { event: "stop-failed" });
+      await server?.stop();
       return 1;
     }
+    await server?.stop();
     const t = running.totals;
-    io.stderr(
-      `furrow postgres-loader: stopped after ${t.batches} batches, ${t.records} records: ${t.loaded} loaded, ${t.duplicates} already there, ${t.bad} bad\n`,
+    logger.info(
+      `stopped after ${t.batches} batches, ${t.records} records: ${t.loaded} loaded, ${t.duplicates} already there, ${t.bad} bad`,
+      { event: "stopped", ...t },
     );
     return 0;
   },

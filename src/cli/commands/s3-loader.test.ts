@@ -119,6 +119,22 @@ describe("resolveS3LoaderConfig", () => {
     );
   });
 
+  test("every flag problem is listed, one line each naming the command", () => {
+    const message = usage(() =>
+      resolveS3LoaderConfig({
+        flags: { purpose: "raw", "max-records": "0", naming: "random", "ops-port": "x", "log-level": "loud" },
+      }),
+    );
+    const lines = message.split("\n");
+    expect(lines).toHaveLength(4);
+    expect(lines[0]).toStartWith("--");
+    expect(message).toContain("--max-records");
+    expect(lines.slice(1).every((l) => l.startsWith("furrow s3-loader: --"))).toBe(true);
+    expect(message).toContain("--naming");
+    expect(message).toContain("--ops-port");
+    expect(message).toContain("--log-level");
+  });
+
   test("--help text names every flag", () => {
     for (const flag of [
       "--purpose",
@@ -162,7 +178,9 @@ describe("runS3Loader", () => {
       throw new Error("Kinesis stream furrow-dev-bad-1-stream does not exist\nstack…");
     }) as unknown as typeof startS3Loader;
     expect(await runS3Loader(config, io, failing)).toBe(1);
-    expect(err()).toBe("furrow s3-loader (raw): Kinesis stream furrow-dev-bad-1-stream does not exist\n");
+    expect(err()).toBe(
+      "furrow s3-loader (raw): error: Kinesis stream furrow-dev-bad-1-stream does not exist\n",
+    );
   });
 
   test("a stop that fails is exit status 1", async () => {

@@ -5,9 +5,19 @@
  * enriched events) under the bucket's `raw/`, `enriched/` or `bad/` folder; its own failures go to
  * bad-1, or to bad-2 for the bad-row loader. Settings come from a JSON file of Snowplow's own S3
  * loader settings (`--config`, 2.x or 3.x shape) and flags, which win over it; everything is
- * validated before anything starts, and a problem is one line naming the flag or setting.
+ * validated before anything starts, and each problem is one line naming the flag or setting (all
+ * of the flags' problems are listed at once). It logs as `--log-format` says and serves `/health`
+ * and `/metrics` on `--ops-port`.
  */
 import { parseDuration } from "../../apps/collector/config.ts";
+import {
+  appLogger,
+  OPS_FLAGS,
+  type OpsSettings,
+  opsFlagsHelp,
+  opsSettings,
+} from "../../apps/ops/ops-settings.ts";
+import { serveWorkerOps } from "../../apps/ops/worker-ops.ts";
 import {
   applyS3LoaderOverrides,
   defaultS3LoaderConfig,
@@ -18,7 +28,7 @@ import {
   S3LoaderConfigError,
   type S3LoaderOverrides,
 } from "../../apps/s3-loader/config.ts";
-import { type RunningS3Loader, startS3Loader } from "../../apps/s3-loader/main.ts";
+import { type RunningS3Loader, s3LoaderTelemetry, startS3Loader } from "../../apps/s3-loader/main.ts";
 import { FILE_FORMATS, type FileFormat } from "../../core/loading/file-plan.ts";
 import { OBJECT_NAMINGS, type ObjectNaming } from "../../core/loading/object-key.ts";
 import { LOADER_PURPOSES, type LoaderPurpose, parseLoaderPurpose } from "../../core/loading/purpose.ts";
@@ -56,6 +66,7 @@ export const S3_LOADER_FLAGS = {
   "record-limit": { type: "string" },
   "byte-limit": { type: "string" },
   "time-limit": { type: "string" },
+  ...OPS_FLAGS,
 } as const;
 
 type Flags = Partial<Record<keyof typeof S3_LOADER_FLAGS, string>>;
@@ -105,51 +116,71 @@ function initialPosition(value: string | undefined): InitialPosition | undefined
   );
 }
 
-/** Merges and validates file and flags. Throws `UsageError` with one line naming the culprit. */
+/** Between the lines of a usage error listing several problems: each line names the command again. */
+const NEXT_PROBLEM = "\nfurrow s3-loader: ";
+
+/**
+ * Merges and validates file and flags. Throws `UsageError` listing every flag problem, one line
+ * each, naming the culprit; the file is checked once the flags are valid.
+ */
 export function resolveS3LoaderConfig(sources: S3LoaderConfigSources): S3LoaderConfig {
   const { flags } = sources;
-  const topology = stageTopology(flags.stage);
+  const problems: string[] = [];
+  const check = <T>(validate: () => T): T | undefined => {
+    try {
+      return validate();
+    } catch (e) {
+      if (!(e instanceof UsageError)) throw e;
+      problems.push(e.message);
+      return undefined;
+    }
+  };
+  const topology = check(() => stageTopology(flags.stage));
   let purpose: LoaderPurpose | undefined;
   if (flags.purpose !== undefined) {
     purpose = parseLoaderPurpose(flags.purpose) ?? undefined;
     if (purpose === undefined) {
-      throw new UsageError(`--purpose must be one of ${LOADER_PURPOSES.join(", ")}, got '${flags.purpose}'`);
+      problems.push(`--purpose must be one of ${LOADER_PURPOSES.join(", ")}, got '${flags.purpose}'`);
     }
   }
   const region = flags.region ?? sources.envRegion ?? "us-east-1";
   const timeLimit = flags["time-limit"];
   const timeLimitMs = timeLimit === undefined ? undefined : parseDuration(timeLimit);
   if (timeLimit !== undefined && (timeLimitMs === undefined || !Number.isFinite(timeLimitMs))) {
-    throw new UsageError(
-      `--time-limit must be a duration like "1 minute" or milliseconds, got '${timeLimit}'`,
-    );
+    problems.push(`--time-limit must be a duration like "1 minute" or milliseconds, got '${timeLimit}'`);
   }
+  const ops = opsSettings(flags);
+  if (!ops.ok) problems.push(...ops.error);
   const overrides: S3LoaderOverrides = {
     region: flags.region,
     inputStream: flags["input-stream"],
     appName: flags["app-name"],
-    initialPosition: initialPosition(flags["initial-position"]),
-    maxRecords: positiveInt("max-records", flags["max-records"], 10_000),
+    initialPosition: check(() => initialPosition(flags["initial-position"])),
+    maxRecords: check(() => positiveInt("max-records", flags["max-records"], 10_000)),
     path: flags.path,
     badStream: flags["bad-stream"],
     partitionFormat: flags["partition-format"],
-    partitioning: oneOf<Partitioning>("partitioning", flags.partitioning, PARTITIONINGS),
+    partitioning: check(() => oneOf<Partitioning>("partitioning", flags.partitioning, PARTITIONINGS)),
     filenamePrefix: flags["filename-prefix"],
-    format: oneOf<FileFormat>("format", flags.format, FILE_FORMATS),
-    naming: oneOf<ObjectNaming>("naming", flags.naming, OBJECT_NAMINGS),
+    format: check(() => oneOf<FileFormat>("format", flags.format, FILE_FORMATS)),
+    naming: check(() => oneOf<ObjectNaming>("naming", flags.naming, OBJECT_NAMINGS)),
     buffer: {
       ...(flags["record-limit"] === undefined
         ? {}
-        : { recordLimit: positiveInt("record-limit", flags["record-limit"]) }),
+        : { recordLimit: check(() => positiveInt("record-limit", flags["record-limit"])) }),
       ...(flags["byte-limit"] === undefined
         ? {}
-        : { byteLimit: positiveInt("byte-limit", flags["byte-limit"]) }),
-      ...(timeLimitMs === undefined ? {} : { timeLimitMs }),
+        : { byteLimit: check(() => positiveInt("byte-limit", flags["byte-limit"])) }),
+      ...(timeLimitMs === undefined || !Number.isFinite(timeLimitMs) ? {} : { timeLimitMs }),
     },
-    kinesisEndpoint: endpointFlag("kinesis-endpoint", flags["kinesis-endpoint"]),
-    dynamodbEndpoint: endpointFlag("dynamodb-endpoint", flags["dynamodb-endpoint"]),
-    s3Endpoint: endpointFlag("s3-endpoint", flags["s3-endpoint"]),
+    kinesisEndpoint: check(() => endpointFlag("kinesis-endpoint", flags["kinesis-endpoint"])),
+    dynamodbEndpoint: check(() => endpointFlag("dynamodb-endpoint", flags["dynamodb-endpoint"])),
+    s3Endpoint: check(() => endpointFlag("s3-endpoint", flags["s3-endpoint"])),
   };
+  if (sources.file === undefined && purpose === undefined && flags.purpose === undefined) {
+    problems.push(`--purpose is required (${LOADER_PURPOSES.join(", ")})`);
+  }
+  if (problems.length > 0 || topology === undefined) throw new UsageError(problems.join(NEXT_PROBLEM));
   try {
     let config: S3LoaderConfig;
     if (sources.file) {
@@ -190,41 +221,72 @@ export async function loadS3LoaderConfig(
 
 const firstLine = (e: unknown): string => String(e instanceof Error ? e.message : e).split("\n")[0] ?? "";
 
+/** Logs in text to standard error, no ops server: what `runS3Loader` does unless told otherwise. */
+const DEFAULT_OPS: OpsSettings = { format: "text", level: "info", port: null, host: "0.0.0.0" };
+
 /**
- * Runs the loader until `io.stopped` resolves, then stops it. Returns 0 after a clean stop, 1 when
- * it could not start (a missing stream or bucket) or stopped with batches unwritten.
+ * Runs the loader until `io.stopped` resolves (SIGTERM, SIGINT), then stops it gracefully. Returns
+ * 0 after a clean stop, 1 when it could not start (a missing stream or bucket, a taken ops port)
+ * or stopped with batches unwritten.
  */
 export async function runS3Loader(
   config: S3LoaderConfig,
   io: CommandIO,
   start: typeof startS3Loader = startS3Loader,
+  ops: OpsSettings = DEFAULT_OPS,
 ): Promise<number> {
-  const name = `furrow s3-loader (${config.purpose})`;
+  const logger = appLogger("s3-loader", ops, io.stderr, `s3-loader (${config.purpose})`).with(
+    ops.format === "json" ? { purpose: config.purpose } : {},
+  );
+  const telemetry = s3LoaderTelemetry(config.purpose);
   let running: RunningS3Loader;
   try {
-    running = await start(config, { log: (line) => io.stderr(`${line}\n`) });
+    running = await start(config, { logger, telemetry });
   } catch (e) {
-    io.stderr(`${name}: ${firstLine(e)}\n`);
+    logger.error(firstLine(e), { event: "start-failed" });
+    return 1;
+  }
+  let server: ReturnType<typeof serveWorkerOps> = null;
+  try {
+    server = serveWorkerOps(telemetry, ops, logger);
+  } catch (e) {
+    logger.error(`cannot serve --ops-port ${ops.port}: ${firstLine(e)}`, { event: "start-failed" });
+    await running.stop();
     return 1;
   }
   const { path, partitionFormat, format } = config.output;
-  io.stderr(
-    `${name}: ${config.input.streamName} → s3://${path.bucket}/${path.directory}${path.directory ? "/" : ""}` +
-      `${partitionFormat ? `${partitionFormat.template}/` : ""} (${format}, ${config.output.naming} names; ` +
-      `bad rows → ${config.output.badStreamName}; leases in ${config.input.appName})\n`,
+  const target = `s3://${path.bucket}/${path.directory}${path.directory ? "/" : ""}${partitionFormat ? `${partitionFormat.template}/` : ""}`;
+  logger.info(
+    `${config.input.streamName} → ${target} (${format}, ${config.output.naming} names; ` +
+      `bad rows → ${config.output.badStreamName}; leases in ${config.input.appName})`,
+    ops.format === "json"
+      ? {
+          event: "started",
+          stream: config.input.streamName,
+          target,
+          format,
+          badStream: config.output.badStreamName,
+          leaseTable: config.input.appName,
+        }
+      : undefined,
   );
   await io.stopped;
-  io.stderr(`${name}: stopping (writing what is held, then releasing leases)\n`);
+  logger.info("stopping (writing what is held, then releasing leases)", { event: "stopping" });
   try {
     await running.stop();
   } catch (e) {
-    io.stderr(`${name}: while stopping: ${firstLine(e)}\n`);
+    logger.error(`while stopping: ${firstLine(e)}`, { event: "stop-failed" });
+    await server?.stop();
     return 1;
   }
+  await server?.stop();
   const m = running.app.metrics();
-  io.stderr(
-    `${name}: stopped after ${m.filesWritten} files, ${m.recordsLoaded} records, ${m.badRows} bad rows\n`,
-  );
+  logger.info(`stopped after ${m.filesWritten} files, ${m.recordsLoaded} records, ${m.badRows} bad rows`, {
+    event: "stopped",
+    files: m.filesWritten,
+    records: m.recordsLoaded,
+    badRows: m.badRows,
+  });
   return 0;
 }
 
@@ -273,12 +335,18 @@ Flags (they override the config file):
   --record-limit N, --byte-limit N, --time-limit D
                            write when the held records reach N, or N bytes, or after D
                            (default 100000 records, 64 MiB, 1 minute; D like "30 seconds" or ms)
+${opsFlagsHelp(27)}
+On SIGTERM (or SIGINT) the loader writes what it holds, checkpoints it, releases its leases and
+exits 0. Metrics are named furrow_s3_loader_* with a purpose label.
 
 Exit status: 0 after a clean stop (SIGINT/SIGTERM), 1 when it could not start, 2 on a usage or
 configuration error.
 `,
   async run(argv, io) {
+    const { values } = parseFlags(argv, S3_LOADER_FLAGS);
     const config = await loadS3LoaderConfig(argv, process.cwd(), process.env["AWS_REGION"]);
-    return runS3Loader(config, io);
+    // Valid by now: resolveS3LoaderConfig refused any problem with them.
+    const ops = opsSettings(values);
+    return runS3Loader(config, io, startS3Loader, ops.ok ? ops.value : DEFAULT_OPS);
   },
 };

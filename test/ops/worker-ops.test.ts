@@ -1,0 +1,361 @@
+/**
+ * @module
+ * Operations of the stream workers, as a deployment sees them: `furrow enrich` and `furrow
+ * s3-loader` run as child processes against kinesalite, dynalite and s3rver (started here) with
+ * `--ops-port 0 --log-format json`. Each test scrapes `/health` and `/metrics` (parsed as
+ * Prometheus parses the text format), sends SIGTERM, and checks that the process exits 0, that
+ * every line of its standard error is a JSON log record, and that its last checkpoint reached the
+ * lease table (the checkpoint debounce, or the S3 loader's buffer, hold it back until the stop),
+ * with the lease released.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type KinesisClient, PutRecordsCommand } from "@aws-sdk/client-kinesis";
+import { ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
+import type { Subprocess } from "bun";
+import { dynamodbClient } from "../../src/adapters/dynamodb/client.ts";
+import { DynamoDBLeaseStore } from "../../src/adapters/dynamodb/lease-store.ts";
+import { type Engines, startEngines } from "../../src/adapters/engines/launcher.ts";
+import { kinesisClient } from "../../src/adapters/kinesis/client.ts";
+import { ensureStream } from "../../src/adapters/kinesis/streams.ts";
+import { pollUntil } from "../../src/adapters/poll-until.ts";
+import { ensureBucket } from "../../src/adapters/s3/bucket.ts";
+import { s3Client } from "../../src/adapters/s3/client.ts";
+import { type Exposition, parseExposition, sampleValue } from "../../src/core/ops/exposition.ts";
+import { writeEnrichSettings } from "../enrich/six-enrichments.ts";
+import { trafficRecords } from "../enrich/traffic.ts";
+
+const REGION = "us-east-1";
+const RECORDS = 120;
+const STREAMS = { raw: "ops-raw", enriched: "ops-enriched", bad: "ops-bad-1", bad2: "ops-bad-2" };
+const BUCKET = "ops-pipeline";
+const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
+
+let engines: Engines;
+let kinesis: KinesisClient;
+let s3: S3Client;
+let scratch: string;
+let igluConfig: string;
+/** The sequence number of the last raw record: where a worker that handled them all checkpoints. */
+let lastSequenceNumber: string;
+/** Raw records on the stream so far. */
+let totalRecords = 0;
+
+/** Puts `count` raw records; returns the last one's sequence number. */
+async function putRaw(count: number, seed: number): Promise<string> {
+  const traffic = trafficRecords(count, { seed });
+  const out = await kinesis.send(
+    new PutRecordsCommand({
+      StreamName: STREAMS.raw,
+      Records: traffic.map((t, i) => ({ Data: t.record, PartitionKey: `visitor-${seed}-${i}` })),
+    }),
+  );
+  expect(out.FailedRecordCount ?? 0).toBe(0);
+  totalRecords += count;
+  lastSequenceNumber = out
+    .Records!.map((r) => BigInt(r.SequenceNumber!))
+    .sort((a, b) => Number(a - b))
+    .at(-1)!
+    .toString();
+  return lastSequenceNumber;
+}
+const children: Subprocess<"ignore", "ignore", "pipe">[] = [];
+
+beforeAll(async () => {
+  // PostgreSQL is not needed: a given URL means it is not started.
+  engines = await startEngines({ databaseUrl: "postgres://unused@127.0.0.1:1/unused" });
+  kinesis = kinesisClient({ endpoint: engines.endpoints.kinesis, region: REGION });
+  s3 = s3Client({ endpoint: engines.endpoints.s3, region: REGION });
+  for (const name of Object.values(STREAMS)) await ensureStream(kinesis, { name, shards: 1 });
+  await ensureBucket(s3, BUCKET, REGION);
+  scratch = mkdtempSync(join(tmpdir(), "furrow-worker-ops-"));
+  igluConfig = writeEnrichSettings(scratch).igluConfig;
+}, 60_000);
+
+afterAll(async () => {
+  for (const child of children) child.kill("SIGKILL");
+  await Promise.all(children.map((c) => c.exited));
+  kinesis?.destroy();
+  s3?.destroy();
+  await engines?.stop();
+  if (scratch !== undefined) rmSync(scratch, { recursive: true, force: true });
+});
+
+/** A `furrow` child process whose standard error is collected. */
+interface Worker {
+  readonly child: Subprocess<"ignore", "ignore", "pipe">;
+  readonly stderr: () => string;
+  /** Resolves once standard error has closed. */
+  readonly drained: Promise<void>;
+}
+
+function spawnFurrow(args: readonly string[]): Worker {
+  const child = Bun.spawn([process.execPath, "src/cli/main.ts", ...args], {
+    cwd: repoRoot,
+    stdin: "ignore",
+    stdout: "ignore",
+    stderr: "pipe",
+  });
+  children.push(child);
+  let text = "";
+  const drained = (async () => {
+    for await (const chunk of child.stderr.pipeThrough(new TextDecoderStream())) text += chunk;
+  })();
+  return { child, stderr: () => text, drained };
+}
+
+/** The log records so far; throws if a line is not a JSON record with ts, level, app and msg. */
+function records(worker: Worker): Record<string, unknown>[] {
+  return worker
+    .stderr()
+    .split("\n")
+    .filter((line) => line !== "")
+    .map((line) => {
+      let record: Record<string, unknown>;
+      try {
+        record = JSON.parse(line);
+      } catch {
+        throw new Error(`not a JSON log line: ${line}`);
+      }
+      for (const key of ["ts", "level", "app", "msg"]) {
+        if (typeof record[key] !== "string") throw new Error(`log line without ${key}: ${line}`);
+      }
+      expect(Number.isNaN(Date.parse(record["ts"] as string))).toBe(false);
+      return record;
+    });
+}
+
+/** The ops server's URL, from the worker's start-up log record. */
+async function opsUrl(worker: Worker): Promise<string> {
+  let url: string | undefined;
+  await pollUntil(
+    async () => {
+      if (worker.child.exitCode !== null) throw new Error(`the worker exited:\n${worker.stderr()}`);
+      url = records(worker).find((r) => r["event"] === "ops-listening")?.["opsUrl"] as string | undefined;
+      return url !== undefined;
+    },
+    { what: "the ops server", timeoutMs: 45_000 },
+  );
+  return url!;
+}
+
+async function scrape(url: string): Promise<Exposition> {
+  const response = await fetch(`${url}/metrics`);
+  expect(response.status).toBe(200);
+  expect(response.headers.get("content-type")).toStartWith("text/plain; version=0.0.4");
+  return parseExposition(await response.text());
+}
+
+async function health(url: string): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await fetch(`${url}/health`);
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+/** SIGTERM, then the exit code and every log record. */
+async function terminate(worker: Worker): Promise<{ code: number; records: Record<string, unknown>[] }> {
+  worker.child.kill("SIGTERM");
+  const code = await worker.child.exited;
+  await worker.drained;
+  return { code, records: records(worker) };
+}
+
+async function leaseOf(table: string) {
+  const client = dynamodbClient({ endpoint: engines.endpoints.dynamodb, region: REGION });
+  try {
+    const leases = await new DynamoDBLeaseStore(client, table).listLeases();
+    expect(leases).toHaveLength(1);
+    return leases[0]!;
+  } finally {
+    client.destroy();
+  }
+}
+
+const common = () => [
+  "--kinesis-endpoint",
+  engines.endpoints.kinesis,
+  "--dynamodb-endpoint",
+  engines.endpoints.dynamodb,
+  "--region",
+  REGION,
+  "--ops-port",
+  "0",
+  "--ops-host",
+  "127.0.0.1",
+  "--log-format",
+  "json",
+];
+
+describe("furrow enrich --ops-port", () => {
+  test("health and metrics while consuming; SIGTERM flushes the checkpoint and exits 0", async () => {
+    const firstLast = await putRaw(RECORDS, 8);
+    const worker = spawnFurrow([
+      "enrich",
+      "--iglu-config",
+      igluConfig,
+      "--input-stream",
+      STREAMS.raw,
+      "--good-stream",
+      STREAMS.enriched,
+      "--bad-stream",
+      STREAMS.bad,
+      "--app-name",
+      "ops-enrich",
+      "--idle-time-between-reads",
+      "100",
+      // The first batch is checkpointed at once, later ones not before the stop.
+      "--debounce-checkpoints",
+      "10 minutes",
+      ...common(),
+    ]);
+    const url = await opsUrl(worker);
+    const readAtLeast = async (n: number) => {
+      let metrics: Exposition | undefined;
+      await pollUntil(
+        async () => {
+          metrics = await scrape(url);
+          return (sampleValue(metrics, "furrow_enrich_records_read_total") ?? 0) >= n;
+        },
+        { what: `${n} raw records read`, timeoutMs: 45_000 },
+      );
+      return metrics!;
+    };
+    let m = await readAtLeast(RECORDS);
+    expect(sampleValue(m, "furrow_enrich_checkpoints_total")).toBe(1);
+    expect((await leaseOf("ops-enrich")).checkpoint.sequenceNumber).toBe(firstLast);
+
+    // A second round: handled, but its checkpoint waits for the debounce, or the stop.
+    await putRaw(RECORDS, 9);
+    m = await readAtLeast(2 * RECORDS);
+    expect(m.types.get("furrow_enrich_records_read_total")).toBe("counter");
+    expect(m.types.get("furrow_enrich_batch_duration_seconds")).toBe("histogram");
+    expect(sampleValue(m, "furrow_enrich_records_read_total")).toBe(2 * RECORDS);
+    const good = sampleValue(m, "furrow_enrich_records_written_total", { output: "good" }) ?? 0;
+    const bad = sampleValue(m, "furrow_enrich_records_written_total", { output: "bad" }) ?? 0;
+    expect(good).toBeGreaterThan(0);
+    expect(good + bad).toBeGreaterThanOrEqual(2 * RECORDS);
+    expect(sampleValue(m, "furrow_enrich_leases_held")).toBe(1);
+    expect(sampleValue(m, "furrow_enrich_batches_total", { outcome: "ok" })).toBeGreaterThanOrEqual(2);
+    expect(sampleValue(m, "furrow_enrich_batches_total", { outcome: "failed" })).toBe(0);
+    expect(sampleValue(m, "furrow_enrich_records_failed_total")).toBe(0);
+    expect(sampleValue(m, "furrow_enrich_batch_duration_seconds_count")).toBeGreaterThanOrEqual(2);
+    const shard = { shard: "shardId-000000000000" };
+    expect(sampleValue(m, "furrow_enrich_millis_behind_latest", shard)).toBe(0);
+    expect(sampleValue(m, "furrow_enrich_checkpoint_age_seconds", shard)).toBeGreaterThanOrEqual(0);
+    expect(sampleValue(m, "furrow_enrich_checkpoints_total")).toBe(1);
+    expect(sampleValue(m, "furrow_enrich_sink_healthy", { sink: "good" })).toBe(1);
+    expect(sampleValue(m, "furrow_enrich_sink_healthy", { sink: "bad" })).toBe(1);
+    expect(sampleValue(m, "furrow_enrich_lease_table_reachable")).toBe(1);
+    expect(sampleValue(m, "furrow_enrich_healthy")).toBe(1);
+    expect(sampleValue(m, "furrow_enrich_lease_changes_total", { change: "taken" })).toBe(1);
+    expect(sampleValue(m, "process_resident_memory_bytes")).toBeGreaterThan(0);
+    expect((await leaseOf("ops-enrich")).checkpoint.sequenceNumber).toBe(firstLast);
+
+    const h = await health(url);
+    expect(h.status).toBe(200);
+    expect(h.body).toMatchObject({ status: "ok", app: "enrich", state: "running" });
+    expect(h.body["leasesHeld"]).toEqual(["shardId-000000000000"]);
+
+    const { code, records: logs } = await terminate(worker);
+    expect(code).toBe(0);
+    expect(logs.every((r) => r["app"] === "enrich")).toBe(true);
+    const events = logs.map((r) => r["event"]);
+    for (const e of ["ops-listening", "lease-taken", "started", "stopping", "leases-released", "stopped"]) {
+      expect(events).toContain(e);
+    }
+    expect(logs.find((r) => r["event"] === "stopped")).toMatchObject({ level: "info", records: 2 * RECORDS });
+    const lease = await leaseOf("ops-enrich");
+    expect(lease.checkpoint.sequenceNumber).toBe(lastSequenceNumber);
+    expect(lease.checkpoint.sequenceNumber).not.toBe(firstLast);
+    expect(lease.leaseOwner).toBeNull();
+    // The ops server went with the process.
+    expect(await fetch(`${url}/health`).catch(() => "refused")).toBe("refused");
+  }, 90_000);
+});
+
+describe("furrow s3-loader --ops-port", () => {
+  test("health and metrics while holding a file; SIGTERM writes it, checkpoints and exits 0", async () => {
+    await putRaw(RECORDS, 10);
+    const worker = spawnFurrow([
+      "s3-loader",
+      "--purpose",
+      "raw",
+      "--input-stream",
+      STREAMS.raw,
+      "--app-name",
+      "ops-s3-raw",
+      "--path",
+      `s3://${BUCKET}/raw`,
+      "--bad-stream",
+      STREAMS.bad,
+      "--s3-endpoint",
+      engines.endpoints.s3,
+      // Held until the stop: no limit is reached before it.
+      "--time-limit",
+      "10 minutes",
+      ...common(),
+    ]);
+    const url = await opsUrl(worker);
+    let metrics: Exposition | undefined;
+    await pollUntil(
+      async () => {
+        metrics = await scrape(url);
+        // Set when a batch is delivered; the batch stays unacknowledged while its file is held.
+        return (
+          sampleValue(metrics, "furrow_s3_loader_millis_behind_latest", { shard: "shardId-000000000000" }) !==
+          undefined
+        );
+      },
+      { what: "a batch delivered", timeoutMs: 45_000 },
+    );
+    const m = metrics!;
+    const raw = { purpose: "raw" };
+    expect(sampleValue(m, "furrow_s3_loader_leases_held", raw)).toBe(1);
+    expect(sampleValue(m, "furrow_s3_loader_records_read_total", raw)).toBe(0);
+    expect(sampleValue(m, "furrow_s3_loader_records_written_total", { ...raw, output: "loaded" })).toBe(0);
+    expect(sampleValue(m, "furrow_s3_loader_sink_healthy", { ...raw, sink: "s3" })).toBe(1);
+    const h = await health(url);
+    expect(h.status).toBe(200);
+    expect(h.body).toMatchObject({ status: "ok", app: "s3-loader", leasesHeld: ["shardId-000000000000"] });
+
+    const { code, records: logs } = await terminate(worker);
+    expect(code).toBe(0);
+    expect(logs.every((r) => r["app"] === "s3-loader" && r["purpose"] === "raw")).toBe(true);
+    expect(logs.find((r) => r["event"] === "file-written")).toMatchObject({ records: totalRecords });
+    expect(logs.find((r) => r["event"] === "stopped")).toMatchObject({ records: totalRecords, files: 1 });
+    const listed = await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: "raw/" }));
+    expect(listed.Contents ?? []).toHaveLength(1);
+    const lease = await leaseOf("ops-s3-raw");
+    expect(lease.checkpoint.sequenceNumber).toBe(lastSequenceNumber);
+    expect(lease.leaseOwner).toBeNull();
+  }, 90_000);
+});
+
+describe("configuration problems", () => {
+  test("every flag problem is listed before anything starts, exit code 2", async () => {
+    const worker = spawnFurrow([
+      "enrich",
+      "--iglu-config",
+      igluConfig,
+      "--input-stream",
+      STREAMS.raw,
+      "--ops-port",
+      "http",
+      "--log-format",
+      "xml",
+      "--max-records",
+      "0",
+    ]);
+    const code = await worker.child.exited;
+    await worker.drained;
+    expect(code).toBe(2);
+    const lines = worker.stderr().trimEnd().split("\n");
+    expect(lines).toHaveLength(3);
+    expect(lines.every((l) => l.startsWith("furrow enrich: "))).toBe(true);
+    expect(worker.stderr()).toContain("--ops-port");
+    expect(worker.stderr()).toContain("--log-format");
+    expect(worker.stderr()).toContain("--max-records");
+  }, 30_000);
+});
