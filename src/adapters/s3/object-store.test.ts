@@ -1,8 +1,8 @@
 /**
  * @module
- * The S3 object store on s3rver against the object store conformance suite (each test with a
- * bucket of its own), with s3rver's two listing defects declared; and the adapter's paging against
- * a scripted client, since s3rver cannot page (see `EngineQuirks`).
+ * The S3 object store on s3rver (as `startS3rver` runs it, with S3's listing order and paging) against
+ * the object store conformance suite, each test with a bucket of its own; and the adapter's paging
+ * against a scripted client, which pins the requests it sends.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { ListObjectsV2Command, type ListObjectsV2CommandInput } from "@aws-sdk/client-s3";
@@ -23,16 +23,12 @@ afterAll(async () => {
   await engine.stop();
 });
 
-describeObjectStore(
-  "S3 (s3rver)",
-  async () => {
-    const client = s3Client({ endpoint: engine.url, region: "us-east-1" });
-    const bucket = `conformance-${++buckets}`;
-    await ensureBucket(client, bucket, "us-east-1");
-    return { store: new S3ObjectStore(client, bucket), close: async () => client.destroy() };
-  },
-  { unorderedListing: true, noListPaging: true },
-);
+describeObjectStore("S3 (s3rver)", async () => {
+  const client = s3Client({ endpoint: engine.url, region: "us-east-1" });
+  const bucket = `conformance-${++buckets}`;
+  await ensureBucket(client, bucket, "us-east-1");
+  return { store: new S3ObjectStore(client, bucket), close: async () => client.destroy() };
+});
 
 describe("S3ObjectStore.list", () => {
   test("follows continuation tokens until the listing is complete, asking for its page size", async () => {
