@@ -2,6 +2,7 @@
 import { describe, expect, test } from "bun:test";
 import { MemorySink } from "../../adapters/memory/memory-sink.ts";
 import { PIXEL } from "../../core/collector/pixel.ts";
+import { createLogger } from "../../core/ops/log.ts";
 import { type CollectorPayload, decodeCollectorPayload } from "../../core/thrift/collector-payload.ts";
 import { referenceEncode } from "../../core/thrift/reference-codec.test-support.ts";
 import { type OutboundRecord, type RecordSink, RecordSinkError } from "../../ports/record-sink.ts";
@@ -51,6 +52,17 @@ function decoded(record: OutboundRecord): CollectorPayload {
 }
 
 const tp2Body = (events: Record<string, string>[]) => JSON.stringify({ schema: PAYLOAD_DATA, data: events });
+/** A JSON logger into `records`, as `--log-format json` writes them. */
+function jsonLog() {
+  const records: Record<string, unknown>[] = [];
+  const logger = createLogger({
+    app: "collector",
+    format: "json",
+    write: (line) => records.push(JSON.parse(line)),
+  });
+  return { logger, records };
+}
+
 const postJson = (body: string, headers: Record<string, string> = {}): RequestInit => ({
   method: "POST",
   headers: { "Content-Type": "application/json; charset=UTF-8", ...headers },
@@ -477,6 +489,38 @@ describe("back-pressure", () => {
     expect((await request("/i")).status).toBe(200);
   });
 
+  test("each episode is logged once when it starts and once when it ends, not per request", async () => {
+    const log = jsonLog();
+    const { request, good } = setup({ backPressure: { retryAfterSeconds: 7 } }, { logger: log.logger });
+    expect((await request("/i")).status).toBe(200);
+    expect(log.records).toEqual([]);
+    good.healthy = false;
+    for (let i = 0; i < 3; i++) expect((await request("/i")).status).toBe(503);
+    expect(log.records).toHaveLength(1);
+    expect(log.records[0]).toMatchObject({
+      level: "warn",
+      app: "collector",
+      event: "back-pressure-on",
+      msg: "back-pressure on: answering 503 with Retry-After 7 s (the good sink is unhealthy)",
+    });
+    good.healthy = true;
+    expect((await request("/i")).status).toBe(200);
+    expect((await request("/i")).status).toBe(200);
+    expect(log.records).toHaveLength(2);
+    expect(log.records[1]).toMatchObject({ level: "info", event: "back-pressure-off", refused: 3 });
+
+    // A second episode: a stalled stream whose buffer fills up.
+    const full = new MemorySink({ maxBufferedBytes: 10 });
+    full.pause();
+    const stalled = setup({}, { goodSink: full, logger: log.logger });
+    // An empty buffer takes any record; the next one finds it full.
+    expect((await stalled.request("/i")).status).toBe(200);
+    expect((await stalled.request("/i")).status).toBe(503);
+    expect(log.records).toHaveLength(3);
+    expect(log.records[2]).toMatchObject({ event: "back-pressure-on" });
+    expect(String(log.records[2]!["msg"])).toEndWith("(the good sink's buffer is full)");
+  });
+
   test("a full buffer: 503 until the stream catches up, and everything accepted is kept", async () => {
     const good = new MemorySink({ maxBufferedBytes: 2000 });
     const { request } = setup({}, { goodSink: good });
@@ -502,6 +546,31 @@ describe("back-pressure", () => {
 
 describe("sink failures", () => {
   test("a write the sink refuses is counted and logged", async () => {
+    const log = jsonLog();
+    const refusing: RecordSink = {
+      maxRecordBytes: 1_000_000,
+      hasRoom: () => true,
+      isHealthy: () => true,
+      write: () => Promise.reject(new RecordSinkError("closed", "the sink is closed")),
+      flush: () => Promise.resolve(),
+      close: () => Promise.resolve(),
+    };
+    const { request, collector } = setup({}, { goodSink: refusing, logger: log.logger });
+    expect((await request("/i")).status).toBe(200);
+    await Bun.sleep(0);
+    expect(collector.metrics.writeFailures.good).toBe(1);
+    expect(log.records).toEqual([
+      expect.objectContaining({
+        level: "error",
+        msg: "the good sink refused 1 record(s): the sink is closed",
+        event: "sink-write-failed",
+        sink: "good",
+        records: 1,
+      }),
+    ]);
+  });
+
+  test("in text, a refusal is one line as before, marked as an error", async () => {
     const lines: string[] = [];
     const refusing: RecordSink = {
       maxRecordBytes: 1_000_000,
@@ -511,11 +580,13 @@ describe("sink failures", () => {
       flush: () => Promise.resolve(),
       close: () => Promise.resolve(),
     };
-    const { request, collector } = setup({}, { goodSink: refusing, log: (l) => lines.push(l) });
-    expect((await request("/i")).status).toBe(200);
+    const logger = createLogger({ app: "collector", write: (line) => lines.push(line) });
+    const { request } = setup({}, { goodSink: refusing, logger });
+    await request("/i");
     await Bun.sleep(0);
-    expect(collector.metrics.writeFailures.good).toBe(1);
-    expect(lines).toEqual(["furrow collector: the good sink refused 1 record(s): the sink is closed"]);
+    expect(lines).toEqual([
+      "furrow collector: error: the good sink refused 1 record(s): the sink is closed sink=good records=1\n",
+    ]);
   });
 });
 

@@ -23,6 +23,10 @@
  * the response from a prepared header set, and hands its records to the sink without waiting for
  * the stream's acknowledgement, as Snowplow does; write failures are counted and logged.
  *
+ * Back-pressure is logged by episode, not by request: one warning when the first request is
+ * refused (naming the sink and why), one record when requests are accepted again (with how many
+ * were refused meanwhile), so a stalled stream shows as two lines, not thousands.
+ *
  * @example
  * const app = createCollectorApp({ config, goodSink, badSink, version: "0.1.0", sinkName: "kinesis" });
  * Bun.serve({ port: 8080, routes: app.routes, fetch: app.hono.fetch }); // Bun passes its server: the client IP
@@ -40,6 +44,7 @@ import {
   type TrackingBody,
   type TrackingOutcome,
 } from "../../core/collector/tracking.ts";
+import { type Logger, silentLogger } from "../../core/ops/log.ts";
 import { MAX_PARTITION_KEY_LENGTH } from "../../core/streams/put-records-batch.ts";
 import type { OutboundRecord, RecordSink } from "../../ports/record-sink.ts";
 import { createMicroApp, MICRO_BUN_ROUTE, type MicroService } from "../micro/routes.ts";
@@ -73,8 +78,11 @@ export interface CollectorAppDeps {
   readonly sinkName: string;
   /** Makes network user ids and partition keys; random UUIDs by default. */
   readonly randomId?: () => string;
-  /** Where to report sink write failures and unexpected errors; silent unless the wiring passes one. */
-  readonly log?: (line: string) => void;
+  /**
+   * Where sink write failures, back-pressure changes and unexpected errors go; silent unless the
+   * wiring passes one.
+   */
+  readonly logger?: Logger;
   /** Serve Snowplow Micro's API and console from this store (e.g. a `startMicroFeed` result). */
   readonly micro?: MicroService;
 }
@@ -126,7 +134,7 @@ export function createCollectorApp(deps: CollectorAppDeps): CollectorApp {
   const { config, goodSink, badSink } = deps;
   const clock = deps.clock ?? SYSTEM_CLOCK;
   const metrics = deps.metrics ?? new CollectorMetrics();
-  const log = deps.log ?? (() => {});
+  const logger = deps.logger ?? silentLogger;
   const backPressure = config.backPressure.enabled;
   const retryAfter = String(config.backPressure.retryAfterSeconds);
   const drop = config.networking.dropPayloadSize;
@@ -166,7 +174,12 @@ export function createCollectorApp(deps: CollectorAppDeps): CollectorApp {
 
   const failed = (role: SinkRole, count: number) => (e: unknown) => {
     metrics.writeFailures[role] += count;
-    log(`furrow collector: the ${role} sink refused ${count} record(s): ${(e as Error)?.message ?? e}`);
+    const reason = (e as Error)?.message ?? String(e);
+    logger.error(`the ${role} sink refused ${count} record(s): ${reason}`, {
+      event: "sink-write-failed",
+      sink: role,
+      records: count,
+    });
   };
   const onGoodFailure = failed("good", 1);
 
@@ -190,7 +203,35 @@ export function createCollectorApp(deps: CollectorAppDeps): CollectorApp {
   /** Whether a sink can take `bytes` now; only consulted with back-pressure on. */
   const sinkReady = (sink: RecordSink, bytes: number) => sink.isHealthy() && sink.hasRoom(bytes);
 
-  const unavailable = (origin: string | null): Response => {
+  /** Refusals so far when the current back-pressure episode began; null while accepting. */
+  let refusedBefore: number | null = null;
+  /** Why a sink cannot take `bytes` (0: any write), or null when it can. */
+  const sinkProblem = (role: SinkRole, sink: RecordSink, bytes: number): string | null =>
+    !sink.isHealthy()
+      ? `the ${role} sink is unhealthy`
+      : !sink.hasRoom(bytes)
+        ? `the ${role} sink's buffer is full`
+        : null;
+  const refusing = (reason: () => string) => {
+    if (refusedBefore !== null) return;
+    refusedBefore = metrics.backPressureRefusals;
+    logger.warn(`back-pressure on: answering 503 with Retry-After ${retryAfter} s (${reason()})`, {
+      event: "back-pressure-on",
+    });
+  };
+  /** Ends the back-pressure episode `since` began: a request's records were accepted again. */
+  const accepting = (since: number) => {
+    const refused = metrics.backPressureRefusals - since;
+    refusedBefore = null;
+    logger.info(`back-pressure off: accepting requests again after refusing ${refused}`, {
+      event: "back-pressure-off",
+      refused,
+    });
+  };
+
+  const goodUnhealthy = () => "the good sink is unhealthy";
+  const unavailable = (origin: string | null, reason: () => string): Response => {
+    refusing(reason);
     metrics.backPressureRefusals++;
     return respond("Service Unavailable", 503, {
       "Retry-After": retryAfter,
@@ -215,8 +256,15 @@ export function createCollectorApp(deps: CollectorAppDeps): CollectorApp {
           (good.length > 0 && !sinkReady(goodSink, goodBytes)) ||
           (bad.length > 0 && !sinkReady(badSink, badBytes))
         ) {
-          return unavailable(request.headers.get("origin"));
+          return unavailable(
+            request.headers.get("origin"),
+            () =>
+              (good.length > 0 ? sinkProblem("good", goodSink, goodBytes) : null) ??
+              sinkProblem("bad", badSink, badBytes) ??
+              "a sink could not take the records",
+          );
         }
+        if (refusedBefore !== null) accepting(refusedBefore);
       }
       // Not awaited: the stream acknowledges in its own time, as with Snowplow's Kinesis sink.
       if (good.length === 1) {
@@ -268,7 +316,7 @@ export function createCollectorApp(deps: CollectorAppDeps): CollectorApp {
     started: number,
   ): Response => {
     if (backPressure && !goodSink.isHealthy()) {
-      return timed(route, req.method, started, unavailable(req.headers.get("origin")));
+      return timed(route, req.method, started, unavailable(req.headers.get("origin"), goodUnhealthy));
     }
     const tracked: TrackedRequest = {
       method: req.method,
@@ -292,7 +340,7 @@ export function createCollectorApp(deps: CollectorAppDeps): CollectorApp {
     started: number,
   ): Promise<Response> => {
     if (backPressure && !goodSink.isHealthy())
-      return timed(route, "POST", started, unavailable(req.headers.get("origin")));
+      return timed(route, "POST", started, unavailable(req.headers.get("origin"), goodUnhealthy));
     // Refuse a declared oversized body before reading it; a chunked one is measured once read
     // (the server's own body limit stops an endless one).
     if (Number(req.headers.get("content-length") ?? "0") > drop) return tooLarge(route, started);
@@ -379,7 +427,10 @@ export function createCollectorApp(deps: CollectorAppDeps): CollectorApp {
     return timed(unmatched, c.req.method, started, text(body, 404));
   });
   hono.onError((e, c) => {
-    log(`furrow collector: ${c.req.method} ${c.req.path} failed: ${(e as Error)?.stack ?? e}`);
+    logger.error(`${c.req.method} ${c.req.path} failed: ${(e as Error)?.message ?? e}`, {
+      event: "request-failed",
+      stack: (e as Error)?.stack,
+    });
     return text("Internal Server Error", 500);
   });
 

@@ -7,17 +7,22 @@
  * Shutdown follows Snowplow's (core/Run.scala): keep serving for `preTerminationPeriod` so a load
  * balancer notices, stop accepting and let requests in flight finish, then flush both sinks and wait
  * for the stream to acknowledge everything accepted, then release the clients.
+ *
+ * Everything the collector reports at run time (sink write failures, sink health and back-pressure
+ * changes, unexpected errors) goes through one `Logger`; by default text lines on `stderr`.
  */
 import { DescribeStreamSummaryCommand, type KinesisClient } from "@aws-sdk/client-kinesis";
 import packageJson from "../../../package.json" with { type: "json" };
 import { kinesisClient } from "../../adapters/kinesis/client.ts";
 import { KinesisProducer } from "../../adapters/kinesis/producer.ts";
 import { StdoutSink } from "../../adapters/stdout/stdout-sink.ts";
+import { createLogger, type Logger } from "../../core/ops/log.ts";
 import type { RecordSink } from "../../ports/record-sink.ts";
 import type { MicroService } from "../micro/routes.ts";
 import { type CollectorClock, createCollectorApp } from "./app.ts";
 import type { CollectorConfig, StreamSinkConfig } from "./config.ts";
 import { CollectorMetrics } from "./metrics.ts";
+import { watchSinkHealth } from "./sink-health.ts";
 
 /** Furrow's version, as the payloads' `collector` field and bad rows name it. */
 export const FURROW_VERSION: string = packageJson.version;
@@ -36,8 +41,10 @@ export interface StartCollectorOptions {
   readonly config: CollectorConfig;
   /** Where the stdout sink prints good records. */
   readonly stdout: (text: string) => void;
-  /** Where the stdout sink prints bad rows, and where the collector logs. */
+  /** Where the stdout sink prints bad rows, and where the collector logs without a `logger`. */
   readonly stderr: (text: string) => void;
+  /** Where the collector logs; text lines (`furrow collector: …`) on `stderr` by default. */
+  readonly logger?: Logger;
   /** Use these sinks instead of building the ones the config names. */
   readonly sinks?: CollectorSinks;
   readonly clock?: CollectorClock;
@@ -224,7 +231,7 @@ export async function startCollector(options: StartCollectorOptions): Promise<Ru
     (config.streams.sink === "kinesis" ? await kinesisSinks(config) : stdoutSinks(config, options));
   const metrics = new CollectorMetrics();
   registerSinkMetrics(metrics, sinks);
-  const log = (line: string) => options.stderr(`${line}\n`);
+  const logger = options.logger ?? createLogger({ app: "collector", write: options.stderr });
   const collector = createCollectorApp({
     config,
     goodSink: sinks.good,
@@ -233,7 +240,7 @@ export async function startCollector(options: StartCollectorOptions): Promise<Ru
     metrics,
     version: FURROW_VERSION,
     sinkName: sinks.name,
-    log,
+    logger,
     micro: options.micro,
   });
   let server: ReturnType<typeof Bun.serve>;
@@ -251,7 +258,7 @@ export async function startCollector(options: StartCollectorOptions): Promise<Ru
       routes: collector.routes,
       fetch: collector.hono.fetch,
       error(e) {
-        log(`furrow collector: ${e.stack ?? e}`);
+        logger.error(`a request failed: ${e.message}`, { event: "request-failed", stack: e.stack });
         return new Response("Internal Server Error", { status: 500 });
       },
     });
@@ -260,6 +267,13 @@ export async function startCollector(options: StartCollectorOptions): Promise<Ru
     await sinks.release?.();
     throw e;
   }
+  const healthWatch = watchSinkHealth(
+    [
+      ["good", sinks.good],
+      ["bad", sinks.bad],
+    ],
+    logger,
+  );
   const port = server.port ?? config.port;
   const host = config.interface.includes(":") ? `[${config.interface}]` : config.interface;
   let stopping: Promise<void> | undefined;
@@ -275,6 +289,7 @@ export async function startCollector(options: StartCollectorOptions): Promise<Ru
         // Stops accepting; resolves once requests in flight are answered, so every accepted record
         // has been handed to a sink before the sinks close.
         await server.stop();
+        healthWatch.stop();
         await Promise.all([sinks.good.close(), sinks.bad.close()]);
         await sinks.release?.();
       })();

@@ -1,4 +1,4 @@
-/** @module Tests for the Iglu Server's settings: defaults, precedence, and one-line problems. */
+/** @module Tests for the Iglu Server's settings: defaults, precedence, and every problem in one line each. */
 import { describe, expect, test } from "bun:test";
 import { type IgluServerConfigSources, resolveIgluServerConfig } from "./config.ts";
 
@@ -72,5 +72,46 @@ describe("resolveIgluServerConfig", () => {
       expect(r.ok).toBe(false);
       if (!r.ok) expect(r.error.message).toContain(message);
     }
+  });
+
+  test("every problem is listed, one line each, in the order the settings are read", () => {
+    const r = resolveIgluServerConfig(
+      sources({
+        flags: { host: " " },
+        file: file({
+          prot: 1,
+          port: "eighty",
+          patchesAllowed: "yes",
+          hsts: { enable: "on" },
+          webhooks: { schemaPublished: [{ uri: "ftp://x" }, { uri: "http://y", vendorPrefixes: "com" }] },
+        }),
+        env: { DATABASE_URL: "http://db", IGLU_SUPER_API_KEY: "root" },
+      }),
+    );
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    const at = "config file iglu.json: setting";
+    expect(r.error.problems).toEqual([
+      expect.stringContaining("unknown setting 'prot'"),
+      "--host: must not be empty",
+      `${at} 'port': expected an integer from 0 to 65535, got "eighty"`,
+      "DATABASE_URL: 'http://db' must be a postgres:// URL, 'dummy', or empty for embedded PGlite",
+      "super API key 'root' is not a UUID",
+      `${at} 'hsts'.enable: expected true or false`,
+      `${at} 'patchesAllowed': expected true or false`,
+      `${at} 'webhooks'.schemaPublished[0].uri: 'ftp://x' is not an http(s) URL`,
+      `${at} 'webhooks'.schemaPublished[1].vendorPrefixes: expected an array of strings`,
+    ]);
+    expect(r.error.message).toBe(r.error.problems.join("\n"));
+  });
+
+  test("an unreadable file is one problem; the other sources are still checked", () => {
+    const r = resolveIgluServerConfig(
+      sources({ file: { path: "iglu.json", text: "{" }, flags: { port: "http" } }),
+    );
+    expect(!r.ok && r.error.problems).toEqual([
+      expect.stringMatching(/^config file iglu.json: not valid JSON/),
+      '--port: expected an integer from 0 to 65535, got "http"',
+    ]);
   });
 });

@@ -111,6 +111,21 @@ describe("furrow collector", () => {
     expect(u.err()).toBe("furrow collector: --config: cannot read /nonexistent/c.json (ENOENT)\n");
   });
 
+  test("problems with the config and the log flags are listed together, one line each", async () => {
+    const t = testIo();
+    expect(
+      await runCli(["collector", "--port", "x", "--log-format", "xml", "--log-level", "loud"], t.io),
+    ).toBe(2);
+    expect(t.err()).toBe(
+      [
+        "furrow collector: --port must be a port number, got 'x'",
+        "furrow collector: --log-format must be one of json, text, got 'xml'",
+        "furrow collector: --log-level must be one of debug, info, warn, error, got 'loud'",
+        "",
+      ].join("\n"),
+    );
+  });
+
   test("--help describes the flags", async () => {
     const t = testIo();
     expect(await runCli(["collector", "--help"], t.io)).toBe(0);
@@ -148,7 +163,17 @@ describe("furrow collector", () => {
     });
     const t = testIo();
     expect(await runCollector(config, t.io)).toBe(1);
-    expect(t.err()).toMatch(/^furrow collector: cannot reach Kinesis stream furrow-local-raw-stream: .*\n$/);
+    expect(t.err()).toMatch(
+      /^furrow collector: error: cannot reach Kinesis stream furrow-local-raw-stream: .*\n$/,
+    );
+    const j = testIo();
+    expect(await runCollector(config, j.io, undefined, { log: { format: "json", level: "info" } })).toBe(1);
+    expect(JSON.parse(j.err())).toMatchObject({
+      level: "error",
+      app: "collector",
+      event: "start-failed",
+      msg: expect.stringMatching(/^cannot reach Kinesis stream furrow-local-raw-stream: /),
+    });
   });
 
   test("--micro serves Micro from the streams; it needs the kinesis sink", async () => {

@@ -10,6 +10,9 @@
  * `--micro` also serves Snowplow Micro's API and console under `/micro/` (`apps/micro`), fed from
  * the raw, enriched and bad-1 streams: it needs the Kinesis sink, and `--iglu-config` for schema
  * lookups.
+ *
+ * Logs (start, stop, sink failures, sink health and back-pressure changes, Micro's feed) are
+ * records of one logger: text lines by default, JSON lines with `--log-format json`.
  */
 
 import { resolverFromFile } from "../../adapters/iglu/resolver-from-file.ts";
@@ -24,8 +27,16 @@ import {
 } from "../../apps/collector/config.ts";
 import { DEFAULT_KINESIS_REGION, type RunningCollector, startCollector } from "../../apps/collector/main.ts";
 import { type MicroFeed, type MicroFeedOptions, startMicroFeed } from "../../apps/micro/feed.ts";
+import {
+  appLogger,
+  LOG_FLAGS,
+  type LogSettings,
+  logFlagsHelp,
+  logSettings,
+} from "../../apps/ops/ops-settings.ts";
 import type { Resolver } from "../../core/iglu/resolver.ts";
 import { formatResolverConfigError } from "../../core/iglu/resolver-config.ts";
+import type { Logger } from "../../core/ops/log.ts";
 import {
   type Command,
   type CommandIO,
@@ -50,6 +61,7 @@ export const COLLECTOR_FLAGS = {
   micro: { type: "boolean" },
   enriched: { type: "string" },
   "iglu-config": { type: "string" },
+  ...LOG_FLAGS,
 } as const;
 
 /** Where the raw values come from; `loadCollectorConfig` reads them from the process. */
@@ -161,22 +173,48 @@ export async function loadCollectorConfig(argv: readonly string[], cwd: string):
   return (await loadCollectorSettings(argv, cwd)).config;
 }
 
-/** The collector's config and, with `--micro`, Micro's settings. */
+/** Everything `furrow collector` runs with. */
+export interface CollectorSettings {
+  readonly config: CollectorConfig;
+  /** Null without `--micro`. */
+  readonly micro: MicroSettings | null;
+  readonly log: LogSettings;
+}
+
+/**
+ * The collector's config, Micro's settings and the log settings. A UsageError lists the first
+ * problem with the config (or file) and every problem with the log flags, one line each.
+ */
 export async function loadCollectorSettings(
   argv: readonly string[],
   cwd: string,
-): Promise<{ config: CollectorConfig; micro: MicroSettings | null }> {
+): Promise<CollectorSettings> {
   const { values } = parseFlags(argv, COLLECTOR_FLAGS);
-  const file = await readConfigFile(values.config, cwd);
-  const { micro, ...flags } = values;
-  const config = resolveCollectorConfig({ flags, file });
-  return { config, micro: resolveMicroSettings({ ...flags, micro }, config) };
+  const problems: string[] = [];
+  let settings: Omit<CollectorSettings, "log"> | undefined;
+  try {
+    const file = await readConfigFile(values.config, cwd);
+    const { micro, ...flags } = values;
+    const config = resolveCollectorConfig({ flags, file });
+    settings = { config, micro: resolveMicroSettings({ ...flags, micro }, config) };
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    problems.push(e.message);
+  }
+  const log = logSettings(values);
+  if (!log.ok) problems.push(...log.error);
+  // The CLI prefixes the first line; the others get the same prefix here.
+  if (settings === undefined || !log.ok) throw new UsageError(problems.join("\nfurrow collector: "));
+  return { ...settings, log: log.value };
 }
+
+/** The feed's own prefix, dropped: the record already names the app, and `component` says Micro. */
+const MICRO_PREFIX = /^furrow micro: /;
 
 /** Starts the Micro feed of `settings`, or explains in one line why it cannot. */
 async function startMicro(
   settings: MicroSettings,
-  io: CommandIO,
+  logger: Logger,
   startFeed: typeof startMicroFeed,
 ): Promise<MicroFeed | string> {
   let resolver: Resolver | null = null;
@@ -189,7 +227,8 @@ async function startMicro(
     return await startFeed({
       ...settings.feed,
       resolver,
-      log: (line) => io.stderr(`${line}\n`),
+      log: (line) =>
+        logger.warn(line.replace(MICRO_PREFIX, ""), { event: "micro-feed-problem", component: "micro" }),
     });
   } catch (e) {
     return firstLine(e);
@@ -199,31 +238,41 @@ async function startMicro(
 /** An error as one line of text. */
 const firstLine = (e: unknown): string => String(e instanceof Error ? e.message : e).split("\n")[0] ?? "";
 
+/** Text logs at info, the CLI's long-standing output. */
+const DEFAULT_LOG: LogSettings = { format: "text", level: "info" };
+
 /**
  * Runs the collector with a validated config until `io.stopped` resolves, then stops it gracefully.
  * Returns 0 after a clean stop, 1 when it could not start (a missing stream, a port in use).
+ * Every line on standard error is a record of the `options.log` logger, bad rows of the stdout
+ * sink excepted.
  */
 export async function runCollector(
   config: CollectorConfig,
   io: CommandIO,
   start: typeof startCollector = startCollector,
-  options: { readonly micro?: MicroSettings | null; readonly startFeed?: typeof startMicroFeed } = {},
+  options: {
+    readonly micro?: MicroSettings | null;
+    readonly startFeed?: typeof startMicroFeed;
+    readonly log?: LogSettings;
+  } = {},
 ): Promise<number> {
+  const logger = appLogger("collector", options.log ?? DEFAULT_LOG, io.stderr);
   let feed: MicroFeed | undefined;
   if (options.micro) {
-    const started = await startMicro(options.micro, io, options.startFeed ?? startMicroFeed);
+    const started = await startMicro(options.micro, logger, options.startFeed ?? startMicroFeed);
     if (typeof started === "string") {
-      io.stderr(`furrow collector: ${started}\n`);
+      logger.error(started, { event: "start-failed" });
       return 1;
     }
     feed = started;
   }
   let running: RunningCollector;
   try {
-    running = await start({ config, stdout: io.stdout, stderr: io.stderr, micro: feed });
+    running = await start({ config, stdout: io.stdout, stderr: io.stderr, logger, micro: feed });
   } catch (e) {
     await feed?.stop();
-    io.stderr(`furrow collector: ${firstLine(e)}\n`);
+    logger.error(firstLine(e), { event: "start-failed" });
     return 1;
   }
   const { good, bad } = config.streams;
@@ -231,24 +280,28 @@ export async function runCollector(
     running.sinks.name === "stdout"
       ? "records to standard output, bad rows to standard error"
       : `${running.sinks.name}: good → ${good.name}, bad → ${bad.name}`;
-  io.stderr(`furrow collector: listening on ${running.url} (${target})\n`);
+  logger.info(`listening on ${running.url} (${target})`, { event: "started", url: running.url });
   if (feed !== undefined) {
     const { raw, enriched, bad } = options.micro!.feed.streams;
-    io.stderr(
-      `furrow collector: Micro at ${running.url}/micro/ui and /micro/{all,good,bad,reset} (reading ${raw}, ${enriched}, ${bad})\n`,
+    logger.info(
+      `Micro at ${running.url}/micro/ui and /micro/{all,good,bad,reset} (reading ${raw}, ${enriched}, ${bad})`,
+      { event: "micro-started", url: `${running.url}/micro/ui` },
     );
   }
   await io.stopped;
-  io.stderr(`furrow collector: stopping (draining for ${config.preTerminationPeriod} ms, then flushing)\n`);
+  logger.info(`stopping (draining for ${config.preTerminationPeriod} ms, then flushing)`, {
+    event: "stopping",
+  });
   try {
     await running.stop();
   } catch (e) {
-    io.stderr(`furrow collector: while stopping: ${firstLine(e)}\n`);
+    logger.error(`while stopping: ${firstLine(e)}`, { event: "stop-failed" });
     return 1;
   } finally {
     await feed?.stop();
   }
-  io.stderr("furrow collector: stopped\n");
+  // The metrics keep the totals; this line stays the one scripts have waited for.
+  logger.info("stopped", { event: "stopped" });
   return 0;
 }
 
@@ -282,14 +335,15 @@ Flags (they override the config file):
                            raw, enriched and bad-1 streams (needs the kinesis sink)
   --enriched NAME          with --micro: the enriched stream (default furrow-<stage>-enriched-stream)
   --iglu-config FILE       with --micro: an Iglu resolver config for /micro/iglu and the console
-
+${logFlagsHelp(27)}
 Durations in the file are HOCON-style ("365 days", "10 seconds") or milliseconds. Settings of
 Snowplow's with no effect here (p3p, redirectMacro, telemetry, monitoring, license) are accepted
 and ignored. On SIGINT/SIGTERM the collector keeps serving for preTerminationPeriod (10 s by
-default), stops accepting, and exits once the sinks have flushed everything accepted.
+default), stops accepting, and exits once the sinks have flushed everything accepted (exit 0).
+Logs go to standard error; so do the stdout sink's bad rows, which are base64, not log records.
 `,
   async run(argv, io) {
-    const { config, micro } = await loadCollectorSettings(argv, process.cwd());
-    return runCollector(config, io, startCollector, { micro });
+    const { config, micro, log } = await loadCollectorSettings(argv, process.cwd());
+    return runCollector(config, io, startCollector, { micro, log });
   },
 };

@@ -69,7 +69,7 @@ export async function loadIgluServerConfig(
   const file = await readConfigFile(values.config, cwd);
   const config = resolveIgluServerConfig({ flags: values, file, env, cwd });
   const log = logSettings(values);
-  const problems = [...(config.ok ? [] : [config.error.message]), ...(log.ok ? [] : log.error)];
+  const problems = [...(config.ok ? [] : config.error.problems), ...(log.ok ? [] : log.error)];
   if (!config.ok || problems.length > 0) throw new UsageError(problems.join("\nfurrow iglu-server: "));
   return config.value;
 }
