@@ -32,6 +32,14 @@ describe("resolveUpConfig", () => {
       dynamodbEndpoint: undefined,
       s3Endpoint: undefined,
       databaseUrl: undefined,
+      host: "127.0.0.1",
+      collectorPort: 9090,
+      igluPort: 8081,
+      igluApiKey: undefined,
+      schemasDir: undefined,
+      enrichmentsDir: undefined,
+      progressSeconds: 5,
+      s3MaxDelaySeconds: 10,
     });
   });
 
@@ -46,6 +54,13 @@ describe("resolveUpConfig", () => {
         dynamodbEndpoint: "http://127.0.0.1:4568",
         s3Endpoint: "https://s3.example",
         databaseUrl: "postgresql://u:p@db:5432/furrow",
+        collectorPort: 80,
+        igluPort: "8080",
+        igluApiKey: "48b267d7-cd2b-4f22-bae4-0f002008b5ad",
+        schemas: "iglu",
+        enrichments: "/srv/enrichments",
+        progress: 0.5,
+        s3MaxDelay: "1.5",
       }),
     });
     expect(config).toEqual({
@@ -56,6 +71,14 @@ describe("resolveUpConfig", () => {
       dynamodbEndpoint: "http://127.0.0.1:4568",
       s3Endpoint: "https://s3.example",
       databaseUrl: "postgresql://u:p@db:5432/furrow",
+      host: "127.0.0.1",
+      collectorPort: 80,
+      igluPort: 8080,
+      igluApiKey: "48b267d7-cd2b-4f22-bae4-0f002008b5ad",
+      schemasDir: "/etc/furrow/iglu",
+      enrichmentsDir: "/srv/enrichments",
+      progressSeconds: 0.5,
+      s3MaxDelaySeconds: 1.5,
     });
     expect(engineSettings(config)).toEqual({
       dataDir: "/etc/furrow/state",
@@ -93,6 +116,54 @@ describe("resolveUpConfig", () => {
       resolveUpConfig({ ...base, flags: { "s3-endpoint": "" }, file: file({ s3Endpoint: "http://x:1" }) })
         .s3Endpoint,
     ).toBeUndefined();
+  });
+
+  test("ports, folders, progress and the S3 delay from flags; --no-progress wins over --progress", () => {
+    const config = resolveUpConfig({
+      ...base,
+      flags: {
+        "collector-port": "0",
+        "iglu-port": "0",
+        schemas: "schemas",
+        enrichments: "",
+        progress: "2",
+        "s3-max-delay": "0.3",
+      },
+      file: file({ schemas: "elsewhere", enrichments: "enrichments" }),
+    });
+    expect([config.collectorPort, config.igluPort, config.schemasDir, config.enrichmentsDir]).toEqual([
+      0,
+      0,
+      "/work/app/schemas",
+      undefined,
+    ]);
+    expect([config.progressSeconds, config.s3MaxDelaySeconds]).toEqual([2, 0.3]);
+    const quiet = resolveUpConfig({ ...base, flags: { progress: "2", "no-progress": true } });
+    expect(quiet.progressSeconds).toBe(0);
+  });
+
+  test("bad ports, durations and API keys are one line naming the flag or setting", () => {
+    expect(usageError(() => resolveUpConfig({ ...base, flags: { "collector-port": "70000" } }))).toBe(
+      "--collector-port: '70000' is not a port (0 to 65535, 0 picks a free one)",
+    );
+    expect(usageError(() => resolveUpConfig({ ...base, file: file({ igluPort: 1.5 }) }))).toBe(
+      "config file /etc/furrow/up.json: setting 'igluPort': '1.5' is not a port (0 to 65535, 0 picks a free one)",
+    );
+    expect(usageError(() => resolveUpConfig({ ...base, flags: { progress: "-1" } }))).toBe(
+      "--progress: '-1' is not a number of seconds from 0 to 86400",
+    );
+    expect(usageError(() => resolveUpConfig({ ...base, flags: { "s3-max-delay": "0" } }))).toBe(
+      "--s3-max-delay: '0' is not a number of seconds from 0.05 to 86400",
+    );
+    expect(usageError(() => resolveUpConfig({ ...base, flags: { "iglu-api-key": "secret" } }))).toBe(
+      "--iglu-api-key: 'secret' is not a lower-case UUID",
+    );
+    expect(usageError(() => resolveUpConfig({ ...base, file: file({ schemas: 3 }) }))).toBe(
+      "config file /etc/furrow/up.json: setting 'schemas' must be a string",
+    );
+    expect(usageError(() => resolveUpConfig({ ...base, file: file({ progress: true }) }))).toBe(
+      "config file /etc/furrow/up.json: setting 'progress' must be a number",
+    );
   });
 
   test("every problem is one line naming the flag, the setting or the variable", () => {

@@ -7,10 +7,12 @@
  *
  * A config file holds the same settings as the flags, in camelCase:
  * `{"stage": "dev", "region": "eu-west-1", "dataDir": "data", "kinesisEndpoint": "http://…",
- *   "dynamodbEndpoint": "http://…", "s3Endpoint": "http://…", "databaseUrl": "postgres://…"}`.
- * A relative `dataDir` in the file is relative to the file; on the command line, to the working
- * directory. An empty endpoint or database URL means "start the embedded engine", which also
- * overrides a `DATABASE_URL` from the environment.
+ *   "dynamodbEndpoint": "http://…", "s3Endpoint": "http://…", "databaseUrl": "postgres://…",
+ *   "collectorPort": 9090, "igluPort": 8081, "igluApiKey": "<uuid>", "schemas": "iglu",
+ *   "enrichments": "enrichments", "progress": 5, "s3MaxDelay": 10}`.
+ * Relative paths (`dataDir`, `schemas`, `enrichments`) in the file are relative to the file; on
+ * the command line, to the working directory. An empty endpoint or database URL means "start the
+ * embedded engine", which also overrides a `DATABASE_URL` from the environment.
  */
 import { dirname, resolve } from "node:path";
 import type { EngineSettings } from "../adapters/engines/launcher.ts";
@@ -27,6 +29,22 @@ export interface UpConfig {
   readonly dynamodbEndpoint?: string;
   readonly s3Endpoint?: string;
   readonly databaseUrl?: string;
+  /** Interface the apps listen on. */
+  readonly host: string;
+  /** The collector's port; 0 picks a free one. */
+  readonly collectorPort: number;
+  /** The Iglu Server's port; 0 picks a free one. */
+  readonly igluPort: number;
+  /** The Iglu Server's super API key (lower-case UUID); a new one each run when absent. */
+  readonly igluApiKey?: string;
+  /** Absolute path of a folder of schemas (Iglu Central layout) published at start. */
+  readonly schemasDir?: string;
+  /** Absolute path of a folder of Snowplow enrichment configs (`*.json`). */
+  readonly enrichmentsDir?: string;
+  /** Seconds between progress lines; 0 prints none. */
+  readonly progressSeconds: number;
+  /** Seconds the S3 loaders hold records before writing a file (Snowplow's `maxDelay`). */
+  readonly s3MaxDelaySeconds: number;
 }
 
 /** The flags of `furrow up`, in `parseFlags`'s format. */
@@ -39,9 +57,26 @@ export const UP_FLAGS = {
   "dynamodb-endpoint": { type: "string" },
   "s3-endpoint": { type: "string" },
   "database-url": { type: "string" },
+  "collector-port": { type: "string" },
+  "iglu-port": { type: "string" },
+  "iglu-api-key": { type: "string" },
+  schemas: { type: "string" },
+  enrichments: { type: "string" },
+  progress: { type: "string" },
+  "no-progress": { type: "boolean" },
+  "s3-max-delay": { type: "string" },
 } as const;
 
-export const UP_DEFAULTS = { stage: "local", region: "us-east-1", dataDir: ".furrow/data" } as const;
+export const UP_DEFAULTS = {
+  stage: "local",
+  region: "us-east-1",
+  dataDir: ".furrow/data",
+  host: "127.0.0.1",
+  collectorPort: 9090,
+  igluPort: 8081,
+  progressSeconds: 5,
+  s3MaxDelaySeconds: 10,
+} as const;
 
 /** The settings a config file may hold, and the flag each one mirrors. */
 const SETTINGS = {
@@ -52,12 +87,23 @@ const SETTINGS = {
   dynamodbEndpoint: "dynamodb-endpoint",
   s3Endpoint: "s3-endpoint",
   databaseUrl: "database-url",
+  collectorPort: "collector-port",
+  igluPort: "iglu-port",
+  igluApiKey: "iglu-api-key",
+  schemas: "schemas",
+  enrichments: "enrichments",
+  progress: "progress",
+  s3MaxDelay: "s3-max-delay",
 } as const satisfies Record<string, keyof typeof UP_FLAGS>;
 type Setting = keyof typeof SETTINGS;
+/** Settings a config file may give as JSON numbers. */
+const NUMERIC: ReadonlySet<Setting> = new Set(["collectorPort", "igluPort", "progress", "s3MaxDelay"]);
 
 /** Where the raw values come from; `loadUpConfig` gathers them from the process. */
 export interface UpConfigSources {
-  readonly flags: Partial<Record<keyof typeof UP_FLAGS, string>>;
+  readonly flags: Partial<Record<Exclude<keyof typeof UP_FLAGS, "no-progress">, string>> & {
+    readonly "no-progress"?: boolean;
+  };
   /** The config file named by `--config`, already read. */
   readonly file?: ConfigFile;
   /** Only `DATABASE_URL` is consulted. */
@@ -65,6 +111,9 @@ export interface UpConfigSources {
   /** Relative flag paths resolve against this. */
   readonly cwd: string;
 }
+
+/** A lower-case UUID, as the Iglu Server takes its super API key. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** AWS region names: `us-east-1`, `eu-central-2`, `us-gov-west-1`, `ap-southeast-5`. */
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
@@ -87,8 +136,14 @@ export function parseConfigFile(path: string, text: string): Partial<Record<Sett
         `config file ${path}: unknown setting '${key}' (known: ${Object.keys(SETTINGS).join(", ")})`,
       );
     }
+    if (typeof value === "number" && NUMERIC.has(key as Setting)) {
+      settings[key as Setting] = String(value);
+      continue;
+    }
     if (typeof value !== "string") {
-      throw new UsageError(`config file ${path}: setting '${key}' must be a string`);
+      throw new UsageError(
+        `config file ${path}: setting '${key}' must be a ${NUMERIC.has(key as Setting) ? "number" : "string"}`,
+      );
     }
     settings[key as Setting] = value;
   }
@@ -159,6 +214,39 @@ export function resolveUpConfig(sources: UpConfigSources): UpConfig {
       ? undefined
       : checkUrl(database.where, database.value, ["postgres:", "postgresql:"]);
 
+  const port = (setting: "collectorPort" | "igluPort"): number => {
+    const picked = pick(setting);
+    if (picked === undefined) return UP_DEFAULTS[setting];
+    const n = Number(picked.value);
+    if (picked.value.trim() === "" || !Number.isInteger(n) || n < 0 || n > 65_535) {
+      throw new UsageError(
+        `${picked.where}: '${picked.value}' is not a port (0 to 65535, 0 picks a free one)`,
+      );
+    }
+    return n;
+  };
+  const seconds = (setting: "progress" | "s3MaxDelay", fallback: number, min: number): number => {
+    const picked = pick(setting);
+    if (picked === undefined) return fallback;
+    const n = Number(picked.value);
+    if (picked.value.trim() === "" || !Number.isFinite(n) || n < min || n > 86_400) {
+      throw new UsageError(
+        `${picked.where}: '${picked.value}' is not a number of seconds from ${min} to 86400`,
+      );
+    }
+    return n;
+  };
+  const folder = (setting: "schemas" | "enrichments"): string | undefined => {
+    const picked = pick(setting);
+    if (picked === undefined || picked.value === "") return undefined;
+    return resolve(picked.base, picked.value);
+  };
+  const apiKey = pick("igluApiKey");
+  if (apiKey !== undefined && !UUID.test(apiKey.value)) {
+    throw new UsageError(`${apiKey.where}: '${apiKey.value}' is not a lower-case UUID`);
+  }
+  const progressSeconds = seconds("progress", UP_DEFAULTS.progressSeconds, 0);
+
   return {
     stage: stage.value,
     region: region.value,
@@ -167,6 +255,15 @@ export function resolveUpConfig(sources: UpConfigSources): UpConfig {
     dynamodbEndpoint: endpoint("dynamodbEndpoint"),
     s3Endpoint: endpoint("s3Endpoint"),
     databaseUrl,
+    host: UP_DEFAULTS.host,
+    collectorPort: port("collectorPort"),
+    igluPort: port("igluPort"),
+    igluApiKey: apiKey?.value,
+    schemasDir: folder("schemas"),
+    enrichmentsDir: folder("enrichments"),
+    progressSeconds: sources.flags["no-progress"] === true ? 0 : progressSeconds,
+    // 0.05 s at least: a zero delay would write a file per batch.
+    s3MaxDelaySeconds: seconds("s3MaxDelay", UP_DEFAULTS.s3MaxDelaySeconds, 0.05),
   };
 }
 

@@ -4,21 +4,24 @@
  * later parts, failures) and as a subprocess of `src/cli/main.ts` stopped with SIGINT.
  */
 import { afterAll, describe, expect, test } from "bun:test";
-import { mkdtemp, rm } from "node:fs/promises";
+import { cp, mkdtemp, rm } from "node:fs/promises";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ListTablesCommand } from "@aws-sdk/client-dynamodb";
 import { ListBucketsCommand } from "@aws-sdk/client-s3";
+import { writePublishableSchemas } from "../../../test/up/publishable-schemas.ts";
 import { dynamodbClient } from "../../adapters/dynamodb/client.ts";
 import { kinesisClient } from "../../adapters/kinesis/client.ts";
 import { listStreamNames } from "../../adapters/kinesis/streams.ts";
+import { pollUntil } from "../../adapters/poll-until.ts";
 import { connectPostgres } from "../../adapters/postgres/connect.ts";
 import { s3Client } from "../../adapters/s3/client.ts";
 import { furrowTopology, STREAM_ROLES } from "../../core/topology.ts";
 import { type CommandIO, readLines, UsageError } from "../command.ts";
 import { resolveUpConfig, type UpConfig } from "../config.ts";
-import { type Pipeline, runUp, type UpPart, upCommand } from "./up.ts";
+import { furrowParts } from "../up/parts.ts";
+import { type Pipeline, runUp, startUp, type UpPart, upCommand } from "./up.ts";
 
 const SLOW = 120_000;
 const REPO = join(import.meta.dir, "../../..");
@@ -86,8 +89,11 @@ function refuses(url: string): Promise<boolean> {
   });
 }
 
-/** Checks every printed service answers and holds the provisioned topology. */
-async function expectServing(rows: Map<string, string[]>): Promise<void> {
+/**
+ * Checks every printed service answers and holds the provisioned topology. Embedded PGlite takes
+ * one connection, which the Postgres loaders hold while they run: then `postgres` is not asked.
+ */
+async function expectServing(rows: Map<string, string[]>, askPostgres = true): Promise<void> {
   const region = "us-east-1";
   const kinesis = kinesisClient({ endpoint: rows.get("kinesis")?.[0], region });
   const dynamodb = dynamodbClient({ endpoint: rows.get("dynamodb")?.[0], region });
@@ -104,7 +110,7 @@ async function expectServing(rows: Map<string, string[]>): Promise<void> {
     expect((await s3.send(new ListBucketsCommand({}))).Buckets?.map((b) => b.Name)).toEqual([
       topology.bucket.name,
     ]);
-    expect(await sql`select 1 as one`).toEqual([{ one: 1 }] as never);
+    if (askPostgres) expect(await sql`select 1 as one`).toEqual([{ one: 1 }] as never);
   } finally {
     kinesis.destroy();
     dynamodb.destroy();
@@ -127,6 +133,18 @@ async function realPostgresAnswers(): Promise<boolean> {
 const realPostgres = await realPostgresAnswers();
 if (!realPostgres)
   console.warn(`skipping the 'furrow up' test with real PostgreSQL: ${REAL_POSTGRES} is unreachable`);
+
+/** The parts of the whole pipeline, in start order. */
+const PART_NAMES = [
+  "iglu",
+  "s3-raw",
+  "s3-enriched",
+  "s3-bad",
+  "pg-enriched",
+  "pg-bad",
+  "enrich",
+  "collector",
+];
 
 const config = (overrides: Partial<UpConfig> & { dataDir: string }): UpConfig => ({
   ...resolveUpConfig({ flags: {}, env: {}, cwd: REPO }),
@@ -194,6 +212,7 @@ describe("runUp", () => {
       const exit = runUp(
         config({ dataDir: await tempDir(), databaseUrl: "postgres://postgres:hunter2@127.0.0.1:5432/test" }),
         t.io,
+        [],
       );
       try {
         await t.waitFor(/furrow up: ready/);
@@ -207,6 +226,112 @@ describe("runUp", () => {
         t.stop();
         expect(await exit).toBe(0);
       }
+    },
+    SLOW,
+  );
+
+  test(
+    "a part that fails to start stops the parts before it and the engines: one line on stderr, exit 1",
+    async () => {
+      const events: string[] = [];
+      const fine: UpPart = {
+        name: "fine",
+        start: async () => ({ url: "http://example.test/", stop: async () => void events.push("stop fine") }),
+      };
+      const broken: UpPart = {
+        name: "broken",
+        start: async () => {
+          throw new Error("port 9090 is taken\nmore detail");
+        },
+      };
+      const t = testIo();
+      expect(await runUp(config({ dataDir: await tempDir() }), t.io, [fine, broken])).toBe(1);
+      expect(events).toEqual(["stop fine"]);
+      expect(t.err()).toBe("furrow up: port 9090 is taken\n");
+      const rows = printed(t.out());
+      expect(rows.get("fine")).toEqual(["http://example.test/"]);
+      expect(rows.has("broken")).toBe(false);
+      expect(await refuses(rows.get("kinesis")?.[0] ?? "")).toBe(true);
+    },
+    SLOW,
+  );
+
+  test(
+    "the whole pipeline on PGlite, in process: good events reach atomic.events, bad ones atomic_bad, counters add up",
+    async () => {
+      const dataDir = await tempDir();
+      const schemasDir = await writePublishableSchemas(await tempDir());
+      const enrichmentsDir = await tempDir();
+      await cp(
+        join(REPO, "fixtures/enrich/enrichments/event_fingerprint_config.json"),
+        join(enrichmentsDir, "event_fingerprint_config.json"),
+      );
+      const t = testIo();
+      const { parts, database } = furrowParts();
+      const running = await startUp(
+        config({
+          dataDir,
+          schemasDir,
+          enrichmentsDir,
+          collectorPort: 0,
+          igluPort: 0,
+          progressSeconds: 0.5,
+          s3MaxDelaySeconds: 0.2,
+        }),
+        t.io,
+        parts,
+      );
+      try {
+        expect([...running.parts.keys()]).toEqual(PART_NAMES);
+        expect(running.urls.collector).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+        // Every stand-in schema was published, and the resolver config lists this server first.
+        expect(t.out()).toMatch(/^iglu {6}http:\/\/127\.0\.0\.1:\d+ {2}embedded PGlite in .*\(15 new\)/m);
+        const resolver = await Bun.file(join(dataDir, "iglu-resolver.json")).json();
+        expect(
+          resolver.data.repositories.map(
+            (r: { connection: { http: { uri: string } } }) => r.connection.http.uri,
+          ),
+        ).toEqual([`${running.urls.iglu}/api`, "http://iglucentral.com"]);
+
+        const ids = Array.from({ length: 4 }, () => crypto.randomUUID());
+        const track = (query: string) => fetch(`${running.urls.collector}/i?${query}`).then((r) => r.status);
+        for (const eid of ids) {
+          expect(
+            await track(`e=pv&p=web&tv=js-3.0.0&aid=up-test&url=https%3A%2F%2Fshop.example%2F&eid=${eid}`),
+          ).toBe(200);
+        }
+        // Self-describing data that is not JSON: enrich makes a bad row, the bad loader loads it.
+        expect(await track(`e=ue&p=web&tv=js-3.0.0&ue_pr=%7Bnot-json&eid=${crypto.randomUUID()}`)).toBe(200);
+
+        await pollUntil(
+          async () => {
+            const p = running.progress();
+            return p.enriched === 4 && p.bad >= 1 && p.postgresRows >= 5 && p.s3Files >= 3;
+          },
+          { what: "events through every stage", timeoutMs: 90_000 },
+        );
+        const rows = await database.query<{ id: string; fingerprint: string | null }>(
+          "SELECT event_id::text AS id, event_fingerprint AS fingerprint FROM atomic.events",
+        );
+        expect(rows.map((r) => r.id).sort()).toEqual([...ids].sort());
+        // The enrichment of --enrichments ran on every event.
+        for (const r of rows) expect(r.fingerprint).toMatch(/^[0-9a-f]{64}$/);
+        expect(t.out()).toMatch(/^enrich .*enrichments: event_fingerprint_config$/m);
+        expect(running.progress()).toMatchObject({ collected: 5, enriched: 4, bad: 1, postgresRows: 5 });
+        const badTables = await database.query<{ name: string }>(
+          "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'atomic_bad'",
+        );
+        expect(badTables).toHaveLength(1);
+        const [badTable] = badTables;
+        const badRows = await database.query(`SELECT * FROM atomic_bad."${badTable?.name}"`);
+        expect(badRows).toHaveLength(1);
+        await t.waitFor(/^progress {2}collector .* \(good 4\) {2}bad 1 {2}s3 \d+ files {2}postgres 5 rows$/m);
+      } finally {
+        await running.stop();
+      }
+      await expect(database.query("SELECT 1")).rejects.toThrow("no Postgres loader is running");
+      const urls = ["collector", "iglu", "kinesis", "postgres"].map((n) => running.urls[n] ?? "");
+      expect(await Promise.all(urls.map(refuses))).toEqual([true, true, true, true]);
     },
     SLOW,
   );
@@ -241,7 +366,20 @@ describe("upCommand", () => {
       const dataDir = await tempDir();
       // `--database-url ""` keeps a DATABASE_URL of the test environment from replacing PGlite.
       const child = Bun.spawn(
-        [process.execPath, "src/cli/main.ts", "up", "--data-dir", dataDir, "--database-url", ""],
+        [
+          process.execPath,
+          "src/cli/main.ts",
+          "up",
+          "--data-dir",
+          dataDir,
+          "--database-url",
+          "",
+          "--collector-port",
+          "0",
+          "--iglu-port",
+          "0",
+          "--no-progress",
+        ],
         { cwd: REPO, stdout: "pipe", stderr: "pipe" },
       );
       const killer = setTimeout(() => child.kill("SIGKILL"), 90_000);
@@ -268,15 +406,21 @@ describe("upCommand", () => {
           "stream",
           "table",
           "bucket",
+          ...PART_NAMES,
         ]);
-        await expectServing(rows);
+        await expectServing(rows, false);
+        const collector = rows.get("collector")?.[0] ?? "";
+        const iglu = rows.get("iglu")?.[0] ?? "";
+        expect((await fetch(`${collector}/health`)).status).toBe(200);
+        expect(await (await fetch(`${iglu}/api/meta/health`)).text()).toBe("OK");
 
         child.kill("SIGINT");
         expect(await child.exited).toBe(0);
         await reading;
         expect(lines.at(-1)).toBe("furrow up: stopped");
+        expect(lines.some((l) => l.startsWith("progress"))).toBe(false);
         const urls = ["kinesis", "dynamodb", "s3", "postgres"].map((n) => rows.get(n)?.[0] ?? "");
-        expect(await Promise.all(urls.map(refuses))).toEqual([true, true, true, true]);
+        expect(await Promise.all([...urls, collector, iglu].map(refuses))).toEqual(Array(6).fill(true));
       } finally {
         clearTimeout(killer);
         child.kill("SIGKILL");

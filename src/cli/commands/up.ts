@@ -1,9 +1,10 @@
 /**
  * @module
- * `furrow up`: runs the pipeline's infrastructure on this machine. It starts the embedded engines
- * (or uses the endpoints it is given), provisions the stage's topology on them, starts the parts
- * in `UP_PARTS`, prints one line per service and resource, and on SIGINT/SIGTERM stops everything
- * in reverse order. The apps (collector, enrich, loaders) join later as entries of `UP_PARTS`.
+ * `furrow up`: runs the whole pipeline on this machine. It starts the embedded engines (or uses
+ * the endpoints it is given), provisions the stage's topology on them, starts the apps (see
+ * `../up/parts.ts` for which, and in which order), prints one line per service, resource and app,
+ * then a progress line every few seconds; on SIGINT/SIGTERM it stops everything in reverse order,
+ * each app flushing its checkpoints, so a later run on the same data directory carries on.
  */
 import { dynamodbClient } from "../../adapters/dynamodb/client.ts";
 import { type Endpoints, type Engines, startEngines } from "../../adapters/engines/launcher.ts";
@@ -14,28 +15,25 @@ import { s3Client } from "../../adapters/s3/client.ts";
 import { furrowTopology, STREAM_ROLES, type Topology } from "../../core/topology.ts";
 import type { Command, CommandIO } from "../command.ts";
 import { engineSettings, loadUpConfig, UP_DEFAULTS, type UpConfig } from "../config.ts";
+import type { Pipeline, StartedPart, UpPart } from "../up/part.ts";
+import { furrowParts } from "../up/parts.ts";
+import { moved, type ProgressTotals, progressLine, sumCounts } from "../up/progress.ts";
 
-/** What every part gets once the infrastructure is up and provisioned. */
-export interface Pipeline {
+export type { PartCounts, Pipeline, StartedPart, UpPart } from "../up/part.ts";
+
+/** What `furrow up` runs, for other code and tests. */
+export interface RunningUp {
   readonly topology: Topology;
   readonly endpoints: Endpoints;
-  readonly region: string;
-}
-
-/** One long-running piece of `furrow up`, started in list order and stopped in reverse. */
-export interface UpPart {
-  readonly name: string;
-  start(pipeline: Pipeline): Promise<StartedPart>;
-}
-
-export interface StartedPart {
-  /** Where it answers (e.g. the collector's URL), printed next to its name. */
-  readonly url: string;
+  /** Every engine's and part's URL (or, for stream workers, what they read and write), by name. */
+  readonly urls: Readonly<Record<string, string>>;
+  /** The started parts, by name, in start order. */
+  readonly parts: ReadonlyMap<string, StartedPart>;
+  /** The parts' counters now, summed. */
+  progress(): ProgressTotals;
+  /** Stops the parts in reverse order (each flushes its checkpoints), then the engines. Idempotent. */
   stop(): Promise<void>;
 }
-
-/** The parts `furrow up` starts after provisioning. Later issues append the apps here. */
-export const UP_PARTS: readonly UpPart[] = [];
 
 const LABEL_WIDTH = 9;
 const line = (label: string, value: string, detail = ""): string =>
@@ -116,22 +114,34 @@ function describeTopology(topology: Topology, report: ProvisionReport): string {
   return [...streams, ...tables, bucket].join("");
 }
 
+/** Prints a progress line every `seconds` while a counter moves; returns the function that stops it. */
+function startProgress(seconds: number, io: CommandIO, totals: () => ProgressTotals): () => void {
+  let before = totals();
+  let at = performance.now();
+  const timer = setInterval(() => {
+    const now = totals();
+    const t = performance.now();
+    if (moved(before, now)) io.stdout(line("progress", progressLine(before, now, (t - at) / 1000)));
+    before = now;
+    at = t;
+  }, seconds * 1000);
+  return () => clearInterval(timer);
+}
+
 /**
- * Runs `furrow up` with a validated config until `io.stopped` resolves. Returns 0 after a clean
- * stop, 1 if the infrastructure could not be started or provisioned (after stopping what started).
+ * Starts the engines, provisions the topology and starts `parts` in order, printing one line per
+ * engine, resource and part. If anything fails, what started is stopped and the error rethrown.
  */
-export async function runUp(
-  config: UpConfig,
-  io: CommandIO,
-  parts: readonly UpPart[] = UP_PARTS,
-): Promise<number> {
+export async function startUp(config: UpConfig, io: CommandIO, parts: readonly UpPart[]): Promise<RunningUp> {
   const topology = furrowTopology({ stage: config.stage });
-  const started: StartedPart[] = [];
+  const started: [string, StartedPart][] = [];
   let engines: Engines | undefined;
+  let stopProgress = () => {};
   /** Stops the parts in reverse order, then the engines; one failure does not keep the rest running. */
   const stopAll = async () => {
+    stopProgress();
     const failures: unknown[] = [];
-    for (const part of started.reverse()) await part.stop().catch((e) => failures.push(e));
+    for (const [, part] of [...started].reverse()) await part.stop().catch((e) => failures.push(e));
     await engines?.stop().catch((e) => failures.push(e));
     if (failures.length > 0) {
       throw new AggregateError(failures, failures.map((f) => (f as Error).message).join("; "));
@@ -143,21 +153,65 @@ export async function runUp(
     const report = await provision(topology, engines.endpoints, config.region);
     io.stdout(describeEngines(engines, config, postgres));
     io.stdout(describeTopology(topology, report));
-    const pipeline: Pipeline = { topology, endpoints: engines.endpoints, region: config.region };
+    const pipeline: Pipeline = {
+      topology,
+      endpoints: engines.endpoints,
+      region: config.region,
+      config,
+      log: (text) => io.stderr(`${text}\n`),
+    };
     for (const part of parts) {
       const running = await part.start(pipeline);
-      started.push(running);
-      io.stdout(line(part.name, running.url));
+      started.push([part.name, running]);
+      io.stdout(line(part.name, running.url, running.detail));
     }
   } catch (e) {
-    io.stderr(`furrow up: ${firstLine(e)}\n`);
     await stopAll().catch((stopError) => io.stderr(`furrow up: while stopping: ${firstLine(stopError)}\n`));
+    throw e;
+  }
+  const endpoints = engines.endpoints;
+  const totals = () => sumCounts(started.map(([, p]) => p.progress?.() ?? {}));
+  if (config.progressSeconds > 0) stopProgress = startProgress(config.progressSeconds, io, totals);
+  let stopping: Promise<void> | undefined;
+  return {
+    topology,
+    endpoints,
+    urls: {
+      kinesis: endpoints.kinesis,
+      dynamodb: endpoints.dynamodb,
+      s3: endpoints.s3,
+      postgres: endpoints.postgresUrl,
+      ...Object.fromEntries(started.map(([name, p]) => [name, p.url])),
+    },
+    parts: new Map(started),
+    progress: totals,
+    stop: () => {
+      stopping ??= stopAll();
+      return stopping;
+    },
+  };
+}
+
+/**
+ * Runs `furrow up` with a validated config until `io.stopped` resolves. Returns 0 after a clean
+ * stop, 1 if the infrastructure or a part could not be started (after stopping what started).
+ */
+export async function runUp(
+  config: UpConfig,
+  io: CommandIO,
+  parts: readonly UpPart[] = furrowParts().parts,
+): Promise<number> {
+  let running: RunningUp;
+  try {
+    running = await startUp(config, io, parts);
+  } catch (e) {
+    io.stderr(`furrow up: ${firstLine(e)}\n`);
     return 1;
   }
   io.stdout(`furrow up: ready (stage ${config.stage}); press Ctrl-C to stop\n`);
   await io.stopped;
   try {
-    await stopAll();
+    await running.stop();
   } catch (e) {
     io.stderr(`furrow up: while stopping: ${firstLine(e)}\n`);
     return 1;
@@ -168,13 +222,22 @@ export async function runUp(
 
 export const upCommand: Command = {
   path: ["up"],
-  summary: "run the local engines and provision streams, lease tables and bucket",
+  summary: "run the whole pipeline locally: engines, Iglu Server, collector, enrich and loaders",
   help: `Usage: furrow up [flags]
 
-Starts Kinesis (kinesalite), DynamoDB (dynalite), S3 (s3rver) and PostgreSQL (PGlite) in this
-process on free 127.0.0.1 ports, or uses the endpoints given, then creates the stage's streams,
-KCL lease tables and bucket if they do not exist. Prints one line per service and resource, then
-runs until Ctrl-C (SIGINT) or SIGTERM.
+Runs the whole pipeline on this machine. Starts Kinesis (kinesalite), DynamoDB (dynalite), S3
+(s3rver) and PostgreSQL (PGlite) in this process on free 127.0.0.1 ports, or uses the endpoints
+given; creates the stage's streams, KCL lease tables and bucket if they do not exist; then starts,
+in this order: the Iglu Server, the S3 loaders (raw, enriched, bad), the Postgres loaders
+(enriched events into atomic, bad rows into atomic_bad), enrich, and the collector. Prints one line
+per service, resource and app, then a progress line every few seconds while events flow. Runs until
+Ctrl-C (SIGINT) or SIGTERM, then stops the apps in reverse order, each writing what it holds and
+its checkpoints: a later run on the same data directory carries on without loading anything twice.
+
+Enrich and the Postgres loader resolve schemas with <data-dir>/iglu-resolver.json: the local Iglu
+Server first, then Iglu Central (offline, a schema found in neither makes its events bad rows).
+With embedded PostgreSQL the Iglu Server keeps its schemas in a PGlite of its own under
+<data-dir>/iglu-server (PGlite serves one connection, which the loaders hold).
 
 Flags:
   --stage NAME               stage whose resources to use (default ${UP_DEFAULTS.stage})
@@ -184,10 +247,22 @@ Flags:
   --dynamodb-endpoint URL    use this DynamoDB instead of starting dynalite
   --s3-endpoint URL          use this S3 instead of starting s3rver
   --database-url URL         use this PostgreSQL instead of PGlite (default: $DATABASE_URL)
+  --collector-port PORT      the collector's port (default ${UP_DEFAULTS.collectorPort}; 0 picks a free one)
+  --iglu-port PORT           the Iglu Server's port (default ${UP_DEFAULTS.igluPort}; 0 picks a free one)
+  --iglu-api-key UUID        the Iglu Server's super API key (default: a new one each run, printed)
+  --schemas DIR              publish the schemas of DIR (Iglu Central layout: schemas/vendor/name/
+                             jsonschema/M-R-A) to the Iglu Server at start
+  --enrichments DIR          enrichment configs (Snowplow's JSON, one *.json file each) for enrich
+  --s3-max-delay SECONDS     how long the S3 loaders hold records before writing a file
+                             (default ${UP_DEFAULTS.s3MaxDelaySeconds})
+  --progress SECONDS         seconds between progress lines (default ${UP_DEFAULTS.progressSeconds}; 0: none)
+  --no-progress              print no progress lines
   --config FILE              JSON file with the same settings in camelCase
                              ({"stage", "region", "dataDir", "kinesisEndpoint", "dynamodbEndpoint",
-                             "s3Endpoint", "databaseUrl"}); flags override it, and it overrides
-                             $DATABASE_URL. A relative dataDir in it is relative to the file.
+                             "s3Endpoint", "databaseUrl", "collectorPort", "igluPort", "igluApiKey",
+                             "schemas", "enrichments", "s3MaxDelay", "progress"}); flags override it,
+                             and it overrides $DATABASE_URL. Relative paths in it are relative to
+                             the file.
 
 An empty endpoint or database URL means "embedded", also over $DATABASE_URL.
 `,

@@ -1,0 +1,62 @@
+/**
+ * @module
+ * The collector of `furrow up`: Snowplow's defaults, listening on `--collector-port`, with its
+ * Kinesis sink on the raw stream (bad rows to bad-1) and back-pressure on, so a stalled stream
+ * turns into 503s instead of unbounded memory. It starts last, once everything downstream runs.
+ *
+ * Records are sent to the stream after at most 200 ms instead of Snowplow's 5 s: locally a
+ * tracker's events should show up at once, and kinesalite takes small batches easily.
+ */
+import { defaultCollectorConfig } from "../../apps/collector/config.ts";
+import { type StartCollectorOptions, startCollector } from "../../apps/collector/main.ts";
+import type { Pipeline, StartedPart, UpPart } from "./part.ts";
+
+/** Milliseconds a record waits in the collector's buffer before it is sent. */
+const SINK_TIME_LIMIT_MS = 200;
+
+/**
+ * Options beyond the config and the output functions, passed to `startCollector` as they are:
+ * the seam for features that ride on the collector (e.g. a Snowplow Micro API).
+ */
+export type CollectorExtras = Partial<Omit<StartCollectorOptions, "config" | "stdout" | "stderr">>;
+
+export function collectorPart(extras: (pipeline: Pipeline) => CollectorExtras = () => ({})): UpPart {
+  return {
+    name: "collector",
+    async start(pipeline: Pipeline): Promise<StartedPart> {
+      const { topology, endpoints, region, config } = pipeline;
+      const app = topology.apps.collector;
+      if (app.output.kind !== "stream") throw new Error("topology: the collector must write a stream");
+      const base = defaultCollectorConfig({
+        good: topology.streams[app.output.stream].name,
+        bad: topology.streams[app.failures].name,
+        sink: "kinesis",
+      });
+      const sink = (s: typeof base.streams.good) => ({
+        ...s,
+        region,
+        customEndpoint: endpoints.kinesis,
+        buffer: { ...s.buffer, timeLimit: SINK_TIME_LIMIT_MS },
+      });
+      const collector = await startCollector({
+        ...extras(pipeline),
+        config: {
+          ...base,
+          interface: config.host,
+          port: config.collectorPort,
+          // Nothing balances load in front of it: stop at once.
+          preTerminationPeriod: 0,
+          streams: { ...base.streams, good: sink(base.streams.good), bad: sink(base.streams.bad) },
+          backPressure: { ...base.backPressure, enabled: true },
+        },
+        stdout: () => {},
+        stderr: (text) => pipeline.log(text.replace(/\n$/, "")),
+      });
+      return {
+        url: collector.url,
+        progress: () => ({ collected: collector.metrics.records.good, bad: collector.metrics.records.bad }),
+        stop: () => collector.stop({ preTerminationPeriod: 0 }),
+      };
+    },
+  };
+}
