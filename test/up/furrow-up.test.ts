@@ -164,6 +164,13 @@ async function enrichedInBucket(s3Endpoint: string): Promise<string[]> {
   }
 }
 
+/** The event ids `/micro/good` lists. */
+async function microGood(collectorUrl: string): Promise<string[]> {
+  const response = await fetch(`${collectorUrl}/micro/good`);
+  const good = (await response.json()) as { event: Record<string, unknown> }[];
+  return good.map((g) => String(g.event["event_id"]));
+}
+
 describe.skipIf(!realPostgres)("furrow up (process, real PostgreSQL)", () => {
   test(
     "tracker events reach atomic.events and the bucket; a restart on the same data carries on without loading anything twice",
@@ -227,6 +234,13 @@ describe.skipIf(!realPostgres)("furrow up (process, real PostgreSQL)", () => {
           );
           expect((await loaded()).sort()).toEqual([...firstIds].sort());
           expect((await enrichedInBucket(s3)).sort()).toEqual([...firstIds].sort());
+          // The collector serves Snowplow Micro's API: the tracker's events are in /micro/good.
+          await waitUntil(
+            first,
+            async () => (await microGood(collector)).length >= firstIds.length,
+            "the first events in /micro/good",
+          );
+          expect((await microGood(collector)).sort()).toEqual([...firstIds].sort());
           await waitUntil(
             first,
             async () => first.lines.some((l) => /^progress .*postgres 10 rows/.test(l)),

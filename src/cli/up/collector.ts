@@ -6,9 +6,22 @@
  *
  * Records are sent to the stream after at most 200 ms instead of Snowplow's 5 s: locally a
  * tracker's events should show up at once, and kinesalite takes small batches easily.
+ *
+ * It also serves Snowplow Micro's API and the console under `/micro/`, fed from the raw, enriched
+ * and bad-1 streams (`apps/micro`), with `/micro/iglu/…` answered by the Iglu part's resolver. The
+ * feed starts before the collector, so it sees every record the collector writes.
  */
+
+import { resolverFromFile } from "../../adapters/iglu/resolver-from-file.ts";
 import { defaultCollectorConfig } from "../../apps/collector/config.ts";
-import { type StartCollectorOptions, startCollector } from "../../apps/collector/main.ts";
+import {
+  type RunningCollector,
+  type StartCollectorOptions,
+  startCollector,
+} from "../../apps/collector/main.ts";
+import { microStreamsOf, startMicroFeed } from "../../apps/micro/feed.ts";
+import { formatResolverConfigError } from "../../core/iglu/resolver-config.ts";
+import type { ResolverLink } from "./iglu.ts";
 import type { Pipeline, StartedPart, UpPart } from "./part.ts";
 
 /** Milliseconds a record waits in the collector's buffer before it is sent. */
@@ -20,13 +33,25 @@ const SINK_TIME_LIMIT_MS = 200;
  */
 export type CollectorExtras = Partial<Omit<StartCollectorOptions, "config" | "stdout" | "stderr">>;
 
-export function collectorPart(extras: (pipeline: Pipeline) => CollectorExtras = () => ({})): UpPart {
+export function collectorPart(
+  resolverLink: ResolverLink,
+  extras: (pipeline: Pipeline) => CollectorExtras = () => ({}),
+): UpPart {
   return {
     name: "collector",
     async start(pipeline: Pipeline): Promise<StartedPart> {
       const { topology, endpoints, region, config } = pipeline;
       const app = topology.apps.collector;
       if (app.output.kind !== "stream") throw new Error("topology: the collector must write a stream");
+      const resolver = await resolverFromFile(resolverLink.path);
+      if (!resolver.ok) throw new Error(formatResolverConfigError(resolver.error));
+      const micro = await startMicroFeed({
+        kinesisEndpoint: endpoints.kinesis,
+        region,
+        streams: microStreamsOf(topology),
+        resolver: resolver.value,
+        log: (line) => pipeline.log(line),
+      });
       const base = defaultCollectorConfig({
         good: topology.streams[app.output.stream].name,
         bad: topology.streams[app.failures].name,
@@ -38,24 +63,38 @@ export function collectorPart(extras: (pipeline: Pipeline) => CollectorExtras = 
         customEndpoint: endpoints.kinesis,
         buffer: { ...s.buffer, timeLimit: SINK_TIME_LIMIT_MS },
       });
-      const collector = await startCollector({
-        ...extras(pipeline),
-        config: {
-          ...base,
-          interface: config.host,
-          port: config.collectorPort,
-          // Nothing balances load in front of it: stop at once.
-          preTerminationPeriod: 0,
-          streams: { ...base.streams, good: sink(base.streams.good), bad: sink(base.streams.bad) },
-          backPressure: { ...base.backPressure, enabled: true },
-        },
-        stdout: () => {},
-        stderr: (text) => pipeline.log(text.replace(/\n$/, "")),
-      });
+      let collector: RunningCollector;
+      try {
+        collector = await startCollector({
+          micro,
+          ...extras(pipeline),
+          config: {
+            ...base,
+            interface: config.host,
+            port: config.collectorPort,
+            // Nothing balances load in front of it: stop at once.
+            preTerminationPeriod: 0,
+            streams: { ...base.streams, good: sink(base.streams.good), bad: sink(base.streams.bad) },
+            backPressure: { ...base.backPressure, enabled: true },
+          },
+          stdout: () => {},
+          stderr: (text) => pipeline.log(text.replace(/\n$/, "")),
+        });
+      } catch (e) {
+        await micro.stop();
+        throw e;
+      }
       return {
         url: collector.url,
         progress: () => ({ collected: collector.metrics.records.good, bad: collector.metrics.records.bad }),
-        stop: () => collector.stop({ preTerminationPeriod: 0 }),
+        detail: `Micro API and console at ${collector.url}/micro/ui`,
+        stop: async () => {
+          try {
+            await collector.stop({ preTerminationPeriod: 0 });
+          } finally {
+            await micro.stop();
+          }
+        },
       };
     },
   };

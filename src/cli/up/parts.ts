@@ -38,7 +38,7 @@ export function furrowParts(options: FurrowPartsOptions = {}): FurrowParts {
       postgresLoaderPart("enriched", database, resolver),
       postgresLoaderPart("bad", database, resolver),
       enrichPart(resolver),
-      collectorPart(options.collector),
+      collectorPart(resolver, options.collector),
     ],
   };
 }
