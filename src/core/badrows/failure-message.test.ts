@@ -96,3 +96,14 @@ describe("enrichmentFailureJson", () => {
     expect(enrichmentFailureJson(enrichmentFailure(null, simple("x")))["enrichment"]).toBe(null);
   });
 });
+
+describe("cpFormatInputData", () => {
+  test("caps the expectation at the schema's 256 characters, not splitting a surrogate pair (found by fuzzing)", () => {
+    const query = `ue_pr=${"x".repeat(300)}|`;
+    const message = cpFormatInputData("querystring", query, `Illegal character in query: ${query}`);
+    expect(message.expectation).toHaveLength(256);
+    expect(message.value).toBe(query);
+    const emoji = cpFormatInputData("path", null, `${"a".repeat(255)}😀`);
+    expect(emoji.expectation).toBe("a".repeat(255));
+  });
+});

@@ -108,6 +108,20 @@ export interface EnrichmentFailure {
 /** Any message variant. */
 export type FailureMessage = CPFormatViolationMessage | AdapterFailure | TrackerProtocolViolation | Simple;
 
+/**
+ * collector_payload_format_violation 1-0-0 caps `expectation` at 256 characters. Java's URI errors
+ * (the querystring's) echo the whole input, which `value` already holds, so a longer expectation is
+ * cut there rather than making the row invalid against its own schema.
+ */
+const CP_EXPECTATION_MAX_LENGTH = 256;
+
+/** `text` cut to at most `max` UTF-16 units, not splitting a surrogate pair. */
+function capLength(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const end = /[\uD800-\uDBFF]/.test(text[max - 1]!) ? max - 1 : max;
+  return text.slice(0, end);
+}
+
 /** A collector payload field that broke the loader's expectation. */
 export const cpFormatInputData = (
   payloadField: string,
@@ -117,7 +131,7 @@ export const cpFormatInputData = (
   kind: "CPFormatInputData",
   payloadField,
   value,
-  expectation,
+  expectation: capLength(expectation, CP_EXPECTATION_MAX_LENGTH),
 });
 
 /** Any other failure to read a collector payload. */

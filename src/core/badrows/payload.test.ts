@@ -54,6 +54,14 @@ describe("collectorPayloadJson", () => {
   test("a missing timestamp is null", () => {
     expect(collectorPayloadJson({ ...bare, timestamp: null })["timestamp"]).toBe(null);
   });
+
+  test("a year RFC 3339 cannot write is null (found by fuzzing)", () => {
+    const at = (ms: number) => collectorPayloadJson({ ...bare, timestamp: new Date(ms) })["timestamp"];
+    expect(at(253402300799999)).toBe("9999-12-31T23:59:59.999Z");
+    expect(at(253402300800000)).toBe(null);
+    expect(at(-62167219200001)).toBe(null);
+    expect(at(Number.NaN)).toBe(null);
+  });
 });
 
 describe("rawEventJson and enrichmentPayloadJson", () => {

@@ -73,10 +73,14 @@ export type LoaderPayload = Readonly<Record<string, unknown>>;
 
 /**
  * Joda's `DateTime.toString()` in UTC, which is how snowplow-badrows writes payload timestamps:
- * always with milliseconds, e.g. `2024-01-02T03:04:05.000Z`.
+ * always with milliseconds, e.g. `2024-01-02T03:04:05.000Z`. A year outside 0000–9999 (only a
+ * corrupt or forged record has one) is null: the schemas' `date-time` (RFC 3339) has four-digit
+ * years, so the extended form would make the row invalid (found by fuzzing).
  */
 function dateTime(date: Date | null): string | null {
-  return date === null ? null : date.toISOString();
+  if (date === null || Number.isNaN(date.getTime())) return null;
+  const iso = date.toISOString();
+  return iso.length === 24 ? iso : null;
 }
 
 const nvpJson = (p: NVP) => ({ name: p.name, value: p.value });

@@ -21,6 +21,14 @@ describe("cookie bounce", () => {
     expect(bounceLocation(ON, "/i", "e=pv", { scheme: "https", host: undefined })).toBe("/i?e=pv&n3pc=true");
   });
 
+  test("characters a header cannot carry are percent-encoded (found by fuzzing)", () => {
+    expect(bounceLocation(ON, "/i", "a=\u06cb\u00e9 x")).toBe("/i?a=%DB%8B%C3%A9%20x&n3pc=true");
+    expect(bounceLocation(ON, "/i", "e=pv", { scheme: "https", host: "a b" })).toBe(
+      "https://a%20b/i?e=pv&n3pc=true",
+    );
+    expect(bounceLocation(ON, "/i", "a=%zz\ud800")).toBe("/i?a=%zz%EF%BF%BD&n3pc=true");
+  });
+
   test("a request is the bounced one when its raw query holds the name", () => {
     expect(alreadyBouncing(ON, "e=pv&n3pc=true")).toBe(true);
     expect(alreadyBouncing(ON, "e=pv")).toBe(false);

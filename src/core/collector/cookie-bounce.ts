@@ -54,7 +54,18 @@ export function bounceLocation(
   const q = withQueryParam(query, settings.name, "true");
   const scheme = absolute?.scheme?.toLowerCase();
   if ((scheme === "http" || scheme === "https") && absolute?.host) {
-    return `${scheme}://${absolute.host}${path}?${q}`;
+    return headerSafe(`${scheme}://${absolute.host}${path}?${q}`);
   }
-  return `${path}?${q}`;
+  return headerSafe(`${path}?${q}`);
+}
+
+const UNSAFE = /[^\x21-\x7e]+/g;
+
+/**
+ * The location with every character outside visible ASCII percent-encoded as UTF-8. A runtime may
+ * hand over a request target's raw UTF-8 decoded (Bun does), and a header cannot carry characters
+ * past Latin-1: the response would fail (found by fuzzing).
+ */
+function headerSafe(location: string): string {
+  return location.replace(UNSAFE, (run) => encodeURIComponent(run.toWellFormed()));
 }

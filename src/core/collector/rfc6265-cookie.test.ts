@@ -1,6 +1,6 @@
 /** @module Tests of the recorded Cookie header against Snowplow's Rfc6265CookieSpec and a reference. */
 import { describe, expect, test } from "bun:test";
-import { rfc6265Cookie } from "./rfc6265-cookie.ts";
+import { isCookieValue, rfc6265Cookie } from "./rfc6265-cookie.ts";
 
 /** Snowplow's algorithm written the obvious way (replace, split, filter, join), as the oracle. */
 function reference(raw: string): string | undefined {
@@ -59,5 +59,14 @@ describe("rfc6265Cookie", () => {
       for (let j = 0; j < length; j++) s += alphabet[Math.floor(random() * alphabet.length)];
       expect([s, rfc6265Cookie(s)]).toEqual([s, reference(s)]);
     }
+  });
+});
+
+describe("isCookieValue", () => {
+  test("only cookie-octets", () => {
+    expect(isCookieValue("4f1c7a52-9d0e-4b8a-a5c3-2e6f8b1d9c07")).toBe(true);
+    expect(isCookieValue("")).toBe(true);
+    for (const bad of ["a;b", "a b", "\u0000", "€", 'a"b', "a,b", "a\\b"])
+      expect(isCookieValue(bad)).toBe(false);
   });
 });

@@ -22,6 +22,15 @@ function isCookieOctet(c: number): boolean {
 }
 
 /**
+ * Whether `value` can be a cookie's value as it stands (RFC 6265 §4.1.1 `cookie-value`, unquoted):
+ * only cookie-octets, so no `;` to start an attribute and nothing a header cannot carry.
+ */
+export function isCookieValue(value: string): boolean {
+  for (let i = 0; i < value.length; i++) if (!isCookieOctet(value.charCodeAt(i))) return false;
+  return true;
+}
+
+/**
  * The cleaned header value: spaces removed, split on `;`, parts with any other character dropped,
  * rejoined with `;`; `undefined` when nothing is left (the collector then records no `Cookie`).
  * Empty parts are kept except trailing ones, as Java's `String.split` does.

@@ -168,6 +168,15 @@ describe("network user id and Set-Cookie", () => {
     expect(outcome.setCookie).toMatch(/^sp=from-query; /);
   });
 
+  test("a nuid that is no cookie value is recorded but not set as a cookie (found by fuzzing)", () => {
+    for (const nuid of ["%00", "%E2%82%AC", "a%3B%20Domain%3Devil.example"]) {
+      const outcome = tracking().track(get(`/i?nuid=${nuid}`), NOW);
+      expect(outcome.networkUserId).toBe(decodeURIComponent(nuid));
+      expect(outcome.setCookie).toBeUndefined();
+      expect(outcome.records?.good).toHaveLength(1);
+    }
+  });
+
   test("a custom cookie name, domain from the Origin, and the client cookie", () => {
     const t = tracking({
       cookie: {

@@ -28,6 +28,7 @@ import { allowedOrigin } from "./origin.ts";
 import { PIXEL_CACHE_CONTROL } from "./pixel.ts";
 import { redirectTarget } from "./redirect.ts";
 import { hasCookie } from "./request-cookie.ts";
+import { isCookieValue } from "./rfc6265-cookie.ts";
 import { type CookieSettings, SetCookieWriter } from "./set-cookie.ts";
 import { type SerializedPayload, serializeCollectorPayload } from "./split-batch.ts";
 
@@ -194,7 +195,10 @@ export class Tracking {
 
     let setCookie: string | undefined;
     let clientSetCookie: string | undefined;
-    if (!doNotTrack && s.cookie.enabled) {
+    // A `nuid` parameter is the tracker's to choose: one that is not a cookie value (a NUL, a
+    // character past Latin-1, or "; Domain=…") is still recorded, but never echoed as a cookie,
+    // where it would break the response or inject attributes.
+    if (!doNotTrack && s.cookie.enabled && isCookieValue(nuid)) {
       const cookieInRequest = spAnonymous && hasCookie(h.cookie, s.cookie.name);
       if (!spAnonymous || cookieInRequest) {
         const domain = this.#cookie.domainFor(h.origin);
