@@ -9,18 +9,20 @@
  *   records): decode, shred, and one COPY per table in one transaction per batch, streamed chunk by
  *   chunk while the next chunk is shredded (what a stream batch costs; no key look-up, since no
  *   event is there yet).
- * - **Plain COPY:** the same rows, encoded beforehand (not timed), written with the same
- *   transactions and COPY statements through postgres.js, nothing else.
+ * - **Plain COPY:** the same rows, encoded beforehand (not timed) into the very bytes the loader
+ *   sends (events rows with NULL as the empty string, `COPY … WITH (NULL '')`), written with the
+ *   same transactions and COPY statements through postgres.js, nothing else.
  * - **Replay:** the loader on the same batches again, every event already loaded: the optimistic
  *   COPY is refused by the unique key and the batch is loaded again after a key look-up.
  *
  * Both write into the same tables (unique event key included), emptied before every round; rounds
  * alternate so a burst of load on a shared machine does not land on one side only. The median of
- * the rounds is reported, with the loader process's CPU time per event (all its threads): on a small
+ * the rounds is reported (and the range of the per-round ratios, each round's loader against the
+ * same round's plain COPY), with the loader process's CPU time per event (all its threads): on a small
  * machine that also runs the server, the loader is bound by that CPU, not by the server. A second
  * table gives the embedded PGlite path (JSON inserts, no COPY).
  *
- * Run: `bun bench/postgres-loader.ts [events, default 20000] [batch size, default 1000]`
+ * Run: `bun bench/postgres-loader.ts [events, default 20000] [batch size, default 1000] [rounds, default 7]`
  */
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -37,8 +39,9 @@ import { decodeForLoading } from "../src/core/postgres-load/enriched-input.ts";
 import { META_COLUMNS } from "../src/core/postgres-load/entity-table.ts";
 import { qualifiedName, quoteIdentifier } from "../src/core/postgres-load/identifier.ts";
 import {
+  type CopyNull,
+  copyBytes,
   copySql,
-  copyText,
   insertFromJsonSql,
   jsonRowsText,
   type TargetColumn,
@@ -56,14 +59,18 @@ import {
 
 const EVENTS = Number(process.argv[2] ?? 20_000);
 const BATCH = Number(process.argv[3] ?? 1000);
-const ROUNDS = 3;
+const ROUNDS = Number(process.argv[4] ?? 7);
 const PGLITE_EVENTS = Math.min(EVENTS, 5000);
 const WARM_UP_EVENTS = 100_000;
 
 interface TableRows {
   readonly table: string;
   readonly columns: readonly TargetColumn[];
-  readonly copy: string;
+  /** The COPY statement and its data, as the loader sends them (events with NULL as ''). */
+  readonly copySql: string;
+  readonly copy: Uint8Array;
+  /** The JSON insert and its parameter (PGlite). */
+  readonly jsonSql: string;
   readonly json: string;
 }
 
@@ -98,12 +105,18 @@ async function setUp(db: LoaderDatabase, lines: readonly string[]) {
       ]),
     ];
     batches.push(
-      tables.map(([table, columns, cells]) => ({
-        table,
-        columns,
-        copy: copyText(cells),
-        json: jsonRowsText(cells),
-      })),
+      tables.map(([table, columns, cells]) => {
+        const nulls: CopyNull = table === "events" ? "empty" : "\\N";
+        const names = columns.map((c) => c.name);
+        return {
+          table,
+          columns,
+          copySql: copySql(schema, table, names, nulls),
+          copy: copyBytes(cells, 0, cells.length, nulls),
+          jsonSql: insertFromJsonSql(schema, table, columns),
+          json: jsonRowsText(cells),
+        };
+      }),
     );
   }
   const tables = ["events", "com_furrow_example_page_context_1", "com_furrow_example_product_context_1"];
@@ -112,25 +125,17 @@ async function setUp(db: LoaderDatabase, lines: readonly string[]) {
   return { schema, loader, batches, empty, drop };
 }
 
-type Plain = (schema: string, batches: readonly TableRows[][]) => Promise<void>;
+type Plain = (batches: readonly TableRows[][]) => Promise<void>;
 
 /** Plain COPY of pre-encoded rows through postgres.js: one transaction per batch, one COPY per table. */
 const plainCopy =
   (sql: ReturnType<typeof connectPostgres>): Plain =>
-  async (schema, batches) => {
+  async (batches) => {
     for (const batch of batches) {
       await sql.begin(async (tx) => {
         for (const rows of batch) {
-          const writable = await tx
-            .unsafe(
-              copySql(
-                schema,
-                rows.table,
-                rows.columns.map((c) => c.name),
-              ),
-            )
-            .writable();
-          await pipeline(Readable.from([rows.copy]), writable);
+          const writable = await tx.unsafe(rows.copySql).writable();
+          await pipeline(Readable.from([Buffer.from(rows.copy)]), writable);
         }
       });
     }
@@ -139,11 +144,10 @@ const plainCopy =
 /** Plain JSON inserts of pre-encoded rows (the PGlite path without the loader's work). */
 const plainJson =
   (db: LoaderDatabase): Plain =>
-  async (schema, batches) => {
+  async (batches) => {
     for (const batch of batches) {
       await db.transaction(async (tx) => {
-        for (const rows of batch)
-          await tx.query(insertFromJsonSql(schema, rows.table, rows.columns), [rows.json]);
+        for (const rows of batch) await tx.query(rows.jsonSql, [rows.json]);
       });
     }
   };
@@ -182,6 +186,8 @@ interface Rates {
   readonly plain: number;
   /** The same batches again, every event a duplicate: the optimistic write fails, the careful path skips. */
   readonly replay: number;
+  /** Lowest and highest loader / plain ratio of a round. */
+  readonly ratios: readonly [number, number];
 }
 
 async function measure(db: LoaderDatabase, count: number, plain: Plain): Promise<Rates> {
@@ -196,7 +202,7 @@ async function measure(db: LoaderDatabase, count: number, plain: Plain): Promise
       await loaderRun(setup.loader, lines);
     }
     await setup.empty();
-    await plain(setup.schema, setup.batches);
+    await plain(setup.batches);
     const loaderTimes: number[] = [];
     const loaderCpu: number[] = [];
     const plainTimes: number[] = [];
@@ -210,7 +216,7 @@ async function measure(db: LoaderDatabase, count: number, plain: Plain): Promise
           loaderCpu.push((used.user + used.system) / count);
           if (round === 0) replay = count / (await seconds(() => loaderRun(setup.loader, lines, true)));
         },
-        async () => plainTimes.push(await seconds(() => plain(setup.schema, setup.batches))),
+        async () => plainTimes.push(await seconds(() => plain(setup.batches))),
       ];
       if (round % 2 === 1) sides.reverse();
       for (const side of sides) {
@@ -218,11 +224,13 @@ async function measure(db: LoaderDatabase, count: number, plain: Plain): Promise
         await side();
       }
     }
+    const ratios = loaderTimes.map((t, i) => plainTimes[i]! / t);
     return {
       loader: count / median(loaderTimes),
       loaderCpu: median(loaderCpu),
       plain: count / median(plainTimes),
       replay,
+      ratios: [Math.min(...ratios), Math.max(...ratios)],
     };
   } finally {
     await setup.drop();
@@ -247,6 +255,7 @@ if (problem === null) {
       "plain COPY events/s": fmt(r.plain),
       "plain COPY rows/s": fmt(r.plain * 3),
       "loader / plain": (r.loader / r.plain).toFixed(2),
+      "rounds' range": `${r.ratios[0].toFixed(2)}–${r.ratios[1].toFixed(2)}`,
       "replay events/s": fmt(r.replay),
     });
   } finally {
@@ -271,6 +280,7 @@ try {
       "plain COPY events/s": `${fmt(r.plain)} (plain JSON insert)`,
       "plain COPY rows/s": fmt(r.plain * 3),
       "loader / plain": (r.loader / r.plain).toFixed(2),
+      "rounds' range": `${r.ratios[0].toFixed(2)}–${r.ratios[1].toFixed(2)}`,
       "replay events/s": fmt(r.replay),
     });
   } finally {

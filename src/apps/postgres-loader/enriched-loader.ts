@@ -24,7 +24,8 @@
  *
  * Two paths give the same result. The streaming path, taken first, decodes and shreds the batch a
  * chunk at a time inside the events COPY, so that JavaScript works while the server parses (they
- * run on different cores); it needs every entity table to be prepared already, and writes without
+ * run on different cores); most lines go through the fast lane (`line-shred.ts`), and their events
+ * rows are copied from the lines themselves (`events-copy.ts`); it needs every entity table to be prepared already, and writes without
  * looking keys up. When a table is not prepared, or the database refuses something (a known key,
  * bad data), the batch is rolled back and loaded by the careful path: decode all, create or migrate
  * tables, shred all, look the keys up, then write, bisecting on refused data.
@@ -49,9 +50,10 @@ import {
 import { shreddedBatch, shredLines } from "../../core/postgres-load/batch-shredder.ts";
 import { decodeForLoading } from "../../core/postgres-load/enriched-input.ts";
 import { type EntityTable, META_COLUMNS } from "../../core/postgres-load/entity-table.ts";
+import type { EventsChunk } from "../../core/postgres-load/events-copy.ts";
 import { quoteIdentifier } from "../../core/postgres-load/identifier.ts";
 import { loaderPayloadOf } from "../../core/postgres-load/loader-payload.ts";
-import type { TargetColumn } from "../../core/postgres-load/row-encoding.ts";
+import { copyBytes, type TargetColumn } from "../../core/postgres-load/row-encoding.ts";
 import {
   type EntityTarget,
   entitiesOf,
@@ -162,14 +164,47 @@ export class EnrichedLoader {
     return target;
   };
 
-  /** The streaming path on this thread: one pass that decodes, shreds and writes, chunk by chunk. */
+  /**
+   * The streaming path on this thread: one pass that decodes, shreds and writes, chunk by chunk.
+   * With COPY, the entity rows of each chunk are encoded while the server reads that chunk's events
+   * rows (as the next chunk is asked for), so that their COPYs afterwards only send bytes.
+   */
   async #stream(tx: LoaderTransaction, lines: readonly string[]): Promise<LoadSummary> {
     const schema = this.#schema;
     const batch = shreddedBatch();
-    const rows = shredLines(lines, this.#cachedTarget, this.#processor, COPY_CHUNK_ROWS, batch);
-    const loaded = await tx.insertChunks(schema, EVENTS_TABLE, ATOMIC_COLUMNS, rows);
-    for (const [table, cells] of batch.entityRows) {
-      await tx.insertRows(schema, table.name, this.#columnsOf(table), cells);
+    // A small first chunk: the server starts reading while the rest of the batch is shredded.
+    const chunks = shredLines(lines, this.#cachedTarget, this.#processor, COPY_CHUNK_ROWS, batch, 16);
+    if (!tx.copies) {
+      const loaded = await tx.insertEventsChunks(schema, chunks);
+      for (const [table, cells] of batch.entityRows) {
+        await tx.insertRows(schema, table.name, this.#columnsOf(table), cells);
+      }
+      return { records: lines.length, loaded, duplicates: batch.repeats, bad: batch.bad };
+    }
+    const encoded = new Map<EntityTable, { rows: number; pieces: Uint8Array[] }>();
+    const encodeNewRows = () => {
+      for (const [table, cells] of batch.entityRows) {
+        let done = encoded.get(table);
+        if (done === undefined) {
+          done = { rows: 0, pieces: [] };
+          encoded.set(table, done);
+        }
+        if (cells.length > done.rows) {
+          done.pieces.push(copyBytes(cells, done.rows));
+          done.rows = cells.length;
+        }
+      }
+    };
+    function* encodingAlong(): Generator<EventsChunk> {
+      for (const chunk of chunks) {
+        yield chunk;
+        encodeNewRows();
+      }
+    }
+    const loaded = await tx.insertEventsChunks(schema, encodingAlong());
+    encodeNewRows();
+    for (const [table, done] of encoded) {
+      await tx.copyEncoded(schema, table.name, this.#columnsOf(table), done.pieces);
     }
     return { records: lines.length, loaded, duplicates: batch.repeats, bad: batch.bad };
   }

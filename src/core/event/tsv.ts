@@ -37,12 +37,14 @@ export const contextsSchema = "iglu:com.snowplowanalytics.snowplow/contexts/json
 export const unstructEventSchema = "iglu:com.snowplowanalytics.snowplow/unstruct_event/jsonschema/1-0-0";
 
 // The SDKs accept any 1-0-* revision of the envelopes (Enrich itself reads tracker contexts 1-0-0).
-const contextsEnvelope =
+/** The `contexts` envelope URIs the decoder accepts (any 1-0-* revision). */
+export const contextsEnvelope =
   /^iglu:com\.snowplowanalytics\.snowplow\/contexts\/jsonschema\/1-0-(?:0|[1-9][0-9]*)$/;
-const unstructEnvelope =
+/** The `unstruct_event` envelope URIs the decoder accepts (any 1-0-* revision). */
+export const unstructEnvelope =
   /^iglu:com\.snowplowanalytics\.snowplow\/unstruct_event\/jsonschema\/1-0-(?:0|[1-9][0-9]*)$/;
-// Iglu's `SchemaKey.schemaUriRegex` (iglu-scala-core): vendor, name, format, then a full SchemaVer.
-const igluUri =
+/** Iglu's `SchemaKey.schemaUriRegex` (iglu-scala-core): vendor, name, format, then a full SchemaVer. */
+export const igluUri =
   /^iglu:[a-zA-Z0-9_.-]+\/[a-zA-Z0-9_-]+\/[a-zA-Z0-9_-]+\/[1-9][0-9]*-(?:0|[1-9][0-9]*)-(?:0|[1-9][0-9]*)$/;
 
 /** Why a line is not an enriched event. `column` is 1-based, as in Snowplow's docs. */

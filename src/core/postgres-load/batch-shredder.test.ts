@@ -38,13 +38,22 @@ describe("shredLines", () => {
     const into = shreddedBatch();
     const lines = [line(1), line(2), "garbage", line(3, "three"), line(1), line(4)];
     const chunks = [...shredLines(lines, lookup, processor("furrow-postgres-loader", "0.1.0"), 2, into)];
-    expect(chunks.map((c) => c.length)).toEqual([2, 0, 1]);
+    expect(chunks.map((c) => c.rows.length)).toEqual([2, 0, 1]);
+    expect(chunks.map((c) => c.lines.length)).toEqual([2, 0, 1]);
     expect(into.events).toBe(3);
     expect(into.repeats).toBe(1);
     expect(into.bad.map((b) => b.kind)).toEqual(["loader_parsing_error", "loader_iglu_error"]);
     expect([...into.entityRows.values()].map((rows) => rows.map((cells) => cells.at(-1)))).toEqual([
       ["1", "2", "4"],
     ]);
+  });
+
+  test("the first chunk may be smaller", () => {
+    const lines = [1, 2, 3, 4, 5, 6, 7].map((n) => line(n));
+    const into = shreddedBatch();
+    const chunks = [...shredLines(lines, lookup, processor("p", "0.1.0"), 3, into, 1)];
+    expect(chunks.map((c) => c.rows.length)).toEqual([1, 3, 3]);
+    expect(into.events).toBe(7);
   });
 
   test("a lookup that throws ends the pass", () => {

@@ -1,7 +1,9 @@
 /**
  * @module
- * One pass over a batch of enriched TSV lines, a chunk at a time: each line is decoded and shredded,
- * and the events rows of each chunk are handed out as soon as the chunk is done, so that they can be
+ * One pass over a batch of enriched TSV lines, a chunk at a time: each line is decoded and shredded
+ * (by the fast lane of `line-shred.ts` when it can, else by the general path),
+ * and the events rows of each chunk are handed out as soon as the chunk is done (with the lines the
+ * fast lane read, from which `events-copy.ts` writes them), so that they can be
  * written while the next chunk is being shredded. Lines that cannot be loaded become bad rows
  * (`loader_parsing_error`, `loader_iglu_error`); repeats of an event key within the batch are
  * dropped; entity rows are gathered per table, to be written after the events.
@@ -11,8 +13,10 @@ import type { Processor } from "../badrows/processor.ts";
 import type { Cells } from "./cell.ts";
 import { decodeForLoading } from "./enriched-input.ts";
 import type { EntityTable } from "./entity-table.ts";
+import { type EventsChunk, eventsChunk } from "./events-copy.ts";
+import { shredLine } from "./line-shred.ts";
 import { loaderPayloadOf } from "./loader-payload.ts";
-import { shredEvent, type TargetLookup } from "./shred.ts";
+import { type ShreddedEvent, shredEvent, type TargetLookup } from "./shred.ts";
 
 /** What a pass produced besides the events rows. */
 export interface ShreddedBatch {
@@ -33,7 +37,8 @@ export function shreddedBatch(): ShreddedBatch {
 
 /**
  * Yields the events rows of `lines`, `chunkRows` lines at a time (a chunk may be empty), filling
- * `into` as it goes. `lookup` may throw, which ends the pass.
+ * `into` as it goes; the first chunk has `firstChunkRows` lines, so that a writer can start sooner.
+ * `lookup` may throw, which ends the pass.
  */
 export function* shredLines(
   lines: readonly string[],
@@ -41,36 +46,47 @@ export function* shredLines(
   processor: Processor,
   chunkRows: number,
   into: ShreddedBatch,
-): Generator<Cells[]> {
+  firstChunkRows = chunkRows,
+): Generator<EventsChunk> {
   const seen = new Set<string>();
-  for (let at = 0; at < lines.length; at += chunkRows) {
-    const chunk: Cells[] = [];
-    const end = Math.min(lines.length, at + chunkRows);
+  for (let at = 0; at < lines.length; ) {
+    const chunk = eventsChunk();
+    const end = Math.min(lines.length, at + (at === 0 ? firstChunkRows : chunkRows));
     for (let i = at; i < end; i++) {
       const line = lines[i]!;
-      const decoded = decodeForLoading(line);
-      if (!decoded.ok) {
-        into.bad.push(loaderParsingError(processor, decoded.error, line));
-        continue;
-      }
-      const shredded = shredEvent(decoded.value, lookup);
-      if (!("key" in shredded)) {
-        into.bad.push(loaderIgluError(processor, shredded, loaderPayloadOf(decoded.value)));
-        continue;
+      const fast = shredLine(line, lookup);
+      let shredded: ShreddedEvent;
+      if (fast !== null) shredded = fast;
+      else {
+        // Not a plain line: the general path, which also says why a line cannot load.
+        const decoded = decodeForLoading(line);
+        if (!decoded.ok) {
+          into.bad.push(loaderParsingError(processor, decoded.error, line));
+          continue;
+        }
+        const general = shredEvent(decoded.value, lookup);
+        if (!("key" in general)) {
+          into.bad.push(loaderIgluError(processor, general, loaderPayloadOf(decoded.value)));
+          continue;
+        }
+        shredded = general;
       }
       if (seen.has(shredded.key)) {
         into.repeats++;
         continue;
       }
       seen.add(shredded.key);
-      chunk.push(shredded.atomic);
+      chunk.rows.push(shredded.atomic);
+      chunk.lines.push(fast === null ? undefined : line);
+      chunk.columns.push(fast?.columns);
       for (const row of shredded.entities) {
         const rows = into.entityRows.get(row.table);
         if (rows === undefined) into.entityRows.set(row.table, [row.cells]);
         else rows.push(row.cells);
       }
     }
-    into.events += chunk.length;
+    into.events += chunk.rows.length;
+    at = end;
     yield chunk;
   }
 }

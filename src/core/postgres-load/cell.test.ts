@@ -1,5 +1,15 @@
 import { describe, expect, test } from "bun:test";
-import { cellText, dateText, fitsText, jsonbText, timestampText, utcTimestampText } from "./cell.ts";
+import fc from "fast-check";
+import { formatTimestamp, maxTimestamp } from "../event/timestamp.ts";
+import {
+  cellText,
+  dateText,
+  fitsText,
+  jsonbText,
+  MIN_POSTGRES_TIMESTAMP,
+  timestampText,
+  utcTimestampText,
+} from "./cell.ts";
 import {
   BIGINT,
   BOOLEAN,
@@ -102,6 +112,24 @@ describe("cellText (transform.cast)", () => {
 });
 
 describe("utcTimestampText", () => {
+  test("the toISOString form reads as the time it names, to the millisecond", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: MIN_POSTGRES_TIMESTAMP, max: maxTimestamp }), (ms) => {
+        expect(utcTimestampText(new Date(ms).toISOString())).toBe(formatTimestamp(ms));
+      }),
+      { numRuns: 2000 },
+    );
+    expect(utcTimestampText("2016-12-31T23:59:60.250Z")).toBe("2017-01-01 00:00:00.250");
+    expect(utcTimestampText("2024-02-30T00:00:00.000Z")).toBeNull();
+    expect(utcTimestampText("2023-02-29T00:00:00.000Z")).toBeNull();
+    expect(utcTimestampText("2024-02-29T23:59:59.999Z")).toBe("2024-02-29 23:59:59.999");
+    expect(utcTimestampText("0000-12-31T00:00:00.000Z")).toBeNull();
+    expect(utcTimestampText("2024-01-01T24:00:00.000Z")).toBeNull();
+    expect(utcTimestampText("2024-01-01T00:60:00.000Z")).toBeNull();
+    expect(utcTimestampText("2024-01-01T00:00:00.0a0Z")).toBeNull();
+    expect(utcTimestampText("2024-13-01T00:00:00.000Z")).toBeNull();
+  });
+
   test("applies offsets, keeps up to microseconds, accepts a lower-case t and z", () => {
     expect(utcTimestampText("2024-01-01T00:30:00-01:30")).toBe("2024-01-01 02:00:00");
     expect(utcTimestampText("2024-01-01t00:00:00.5z")).toBe("2024-01-01 00:00:00.5");

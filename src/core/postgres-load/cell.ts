@@ -67,6 +67,8 @@ const validDate = (year: number, month: number, day: number): boolean =>
  * @example utcTimestampText("2024-05-06T10:00:00.5+02:00") // "2024-05-06 08:00:00.5"
  */
 export function utcTimestampText(text: string): string | null {
+  const fast = isoUtcText(text);
+  if (fast !== undefined) return fast;
   const m = dateTimePattern.exec(text);
   if (m === null) return null;
   const [year, month, day, hour, minute, second] = [m[1], m[2], m[3], m[4], m[5], m[6]].map(Number) as [
@@ -89,6 +91,50 @@ export function utcTimestampText(text: string): string | null {
   if (ms < MIN_POSTGRES_TIMESTAMP || ms > maxTimestamp) return null;
   const fraction = (m[7] ?? "").slice(0, 6);
   return `${formatTimestamp(ms).slice(0, 19)}${fraction === "" ? "" : `.${fraction}`}`;
+}
+
+/** The number of the `count` ASCII digits at `start`, or -1. */
+function digitsAt(text: string, start: number, count: number): number {
+  let n = 0;
+  for (let i = start; i < start + count; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+/**
+ * `utcTimestampText` of the form `Date#toISOString` writes, `yyyy-MM-ddTHH:mm:ss.SSSZ` (most
+ * date-times trackers send), without the general parse: in UTC already, so its text is the answer
+ * once its fields are in range. Undefined for any other form, and for a leap second (which the
+ * general path rolls over to the next minute).
+ */
+function isoUtcText(text: string): string | null | undefined {
+  if (
+    text.length !== 24 ||
+    text.charCodeAt(23) !== 90 || // Z
+    text.charCodeAt(10) !== 84 || // T
+    text.charCodeAt(19) !== 46 || // .
+    text.charCodeAt(4) !== 45 || // -
+    text.charCodeAt(7) !== 45 ||
+    text.charCodeAt(13) !== 58 || // :
+    text.charCodeAt(16) !== 58
+  ) {
+    return undefined;
+  }
+  const year = digitsAt(text, 0, 4);
+  const month = digitsAt(text, 5, 2);
+  const day = digitsAt(text, 8, 2);
+  const hour = digitsAt(text, 11, 2);
+  const minute = digitsAt(text, 14, 2);
+  const second = digitsAt(text, 17, 2);
+  if (digitsAt(text, 20, 3) < 0 || year < 0 || month < 0 || day < 0 || hour < 0 || minute < 0) {
+    return undefined;
+  }
+  if (second < 0 || second > 59) return undefined;
+  if (!validDate(year, month, day) || hour > 23 || minute > 59) return null;
+  return `${text.slice(0, 10)} ${text.slice(11, 23)}`;
 }
 
 /** An RFC 3339 `full-date` if it is a real date in years 1–9999, else null. */

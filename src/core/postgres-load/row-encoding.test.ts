@@ -2,7 +2,15 @@ import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
 import type { Cells } from "./cell.ts";
 import { INTEGER, JSONB, TIMESTAMP, UUID, varchar } from "./column-type.ts";
-import { copySql, copyText, copyValue, escapeMask, insertFromJsonSql, jsonRowsText } from "./row-encoding.ts";
+import {
+  copyBytes,
+  copySql,
+  copyText,
+  copyValue,
+  escapeMask,
+  insertFromJsonSql,
+  jsonRowsText,
+} from "./row-encoding.ts";
 
 /** COPY text format as the server reads it (PostgreSQL docs, COPY, Text Format), for round trips. */
 function parseCopyText(text: string): Cells[] {
@@ -51,6 +59,34 @@ describe("COPY text format", () => {
       fc.property(fc.array(fc.array(cell, { minLength: 1, maxLength: 6 }), { maxLength: 5 }), (rows) => {
         expect(parseCopyText(copyText(rows))).toEqual(rows);
       }),
+    );
+  });
+
+  test("the bytes are the UTF-8 of the text, whatever the cells hold", () => {
+    const utf8 = new TextEncoder();
+    expect(copyBytes([["é\tx", null, "a\\b"]])).toEqual(utf8.encode("é\\tx\t\\N\ta\\\\b\n"));
+    expect(copyBytes([["a"], ["b"], ["c"]], 1, 2)).toEqual(utf8.encode("b\n"));
+    // Long values and many rows grow the buffer; lone surrogates become U+FFFD as in the encoder.
+    const long = [
+      ["x".repeat(300_000), "\u00ff".repeat(100_000)],
+      ["\ud800\t", "😀\\"],
+    ];
+    expect(copyBytes(long)).toEqual(utf8.encode(copyText(long)));
+    const cell = fc.option(
+      fc.string({ unit: fc.constantFrom("a", "\\", "\t", "\n", "\r", "é", "😀", "\ud800", "\u0001") }),
+      {
+        nil: null,
+      },
+    );
+    const anyCell = fc.option(fc.string({ unit: "binary" }), { nil: null });
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(fc.oneof(cell, anyCell), { minLength: 1, maxLength: 6 }), { maxLength: 5 }),
+        (rows) => {
+          expect(copyBytes(rows)).toEqual(utf8.encode(copyText(rows)));
+        },
+      ),
+      { numRuns: 500 },
     );
   });
 

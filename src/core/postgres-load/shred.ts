@@ -62,7 +62,14 @@ function valueAt(data: unknown, path: readonly string[]): unknown {
   return current;
 }
 
-function entityRow(
+/** `schema_version` text by target: formatted once, not once per row. */
+const versionTexts = new WeakMap<EntityTarget, string>();
+
+/**
+ * The row of one entity for `target`'s table: the meta columns, then each column's value in
+ * `data`. A value the column cannot take adds its failure to `failures` (the row is then unusable).
+ */
+export function entityRow(
   target: EntityTarget,
   data: unknown,
   rootId: string,
@@ -70,7 +77,12 @@ function entityRow(
   failures: LoaderIgluFailure[],
 ): Cells {
   const { key, table } = target;
-  const cells: Cells = [key.vendor, key.name, key.format, formatSchemaVer(key.version), rootId, rootTstamp];
+  let version = versionTexts.get(target);
+  if (version === undefined) {
+    version = formatSchemaVer(key.version);
+    versionTexts.set(target, version);
+  }
+  const cells: Cells = [key.vendor, key.name, key.format, version, rootId, rootTstamp];
   for (const column of table.columns) {
     const value = valueAt(data, column.path);
     const text = cellText(value, column.type);
