@@ -33,6 +33,22 @@ export class UsageError extends Error {
   override readonly name = "UsageError";
 }
 
+/**
+ * A `check` that runs one validation and, when it throws a `UsageError`, keeps its message in
+ * `problems` and gives undefined: so one run lists every flag problem, not only the first.
+ */
+export function usageProblemCollector(problems: string[]): <T>(validate: () => T) => T | undefined {
+  return (validate) => {
+    try {
+      return validate();
+    } catch (e) {
+      if (!(e instanceof UsageError)) throw e;
+      problems.push(e.message);
+      return undefined;
+    }
+  };
+}
+
 /** `parseArgs` with strict checking, turning its exceptions into a `UsageError`. */
 export function parseFlags<T extends NonNullable<ParseArgsConfig["options"]>>(
   argv: readonly string[],

@@ -20,19 +20,23 @@
  * same-site (`Sec-Fetch-Site: same-site`). A collector on another site over plain HTTP cannot keep a
  * cookie at all: Lax is not sent cross-site and None requires Secure.
  *
- * Chromium: Debian's `/usr/bin/chromium`, started with the flags this machine needs (no sandbox as
- * root, no background networking on a closed network); Playwright gives every launch a new empty
- * profile (`--user-data-dir` in a temporary folder). When it is missing the test fails if `CI` is
- * set (CI installs it: .ci/run) and is skipped with a printed reason otherwise. A screenshot of
+ * Chromium: Debian's `/usr/bin/chromium` as test/support/chromium.ts starts it. When it is missing
+ * the test fails if `CI` is set and is skipped with a printed reason otherwise. A screenshot of
  * the page is saved to `.furrow/test-artifacts/browser-tracker.png` (git-ignored).
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { type Browser, type Cookie, chromium } from "playwright-core";
+import type { Browser, Cookie } from "playwright-core";
 import type { CookieSettings } from "../../src/core/collector/set-cookie.ts";
 import type { CollectorPayload } from "../../src/core/thrift/collector-payload.ts";
+import {
+  CHROMIUM_MISSING,
+  CHROMIUM_MISSING_MESSAGE,
+  launchChromium,
+  skipWithoutChromium,
+  TEST_ARTIFACTS,
+} from "../support/chromium.ts";
 import {
   type CollectorUnderTest,
   decodeRecord,
@@ -42,24 +46,6 @@ import {
 import { BASKET_CONTEXT, LINK_CLICK } from "./page/schemas.ts";
 import type { SentRequest } from "./page/tracker-page.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-/** Headless, as root without a sandbox, and without background networking on a closed network. */
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-const UNDER_CI = (process.env.CI ?? "") !== "";
-const CHROMIUM_MISSING = !existsSync(CHROMIUM);
-const MISSING_MESSAGE = `Chromium not found at ${CHROMIUM}: install Debian's chromium package (apt-get install chromium)`;
-if (CHROMIUM_MISSING && !UNDER_CI) console.warn(`browser-tracker.test.ts skipped: ${MISSING_MESSAGE}`);
-
-const ARTIFACTS = join(import.meta.dir, "../../.furrow/test-artifacts");
 const TP2 = "/com.snowplowanalytics.snowplow/tp2";
 const PAYLOAD_DATA = "iglu:com.snowplowanalytics.snowplow/payload_data/jsonschema/1-0-4";
 const UNSTRUCT = "iglu:com.snowplowanalytics.snowplow/unstruct_event/jsonschema/1-0-0";
@@ -150,8 +136,8 @@ async function drive(
 
     console.log("drive", performance.now() - t0);
     if (screenshot !== undefined) {
-      await mkdir(ARTIFACTS, { recursive: true });
-      await page.screenshot({ path: join(ARTIFACTS, screenshot) });
+      await mkdir(TEST_ARTIFACTS, { recursive: true });
+      await page.screenshot({ path: join(TEST_ARTIFACTS, screenshot) });
     }
     return {
       collector,
@@ -182,7 +168,7 @@ beforeAll(
       },
       fetch: () => new Response("Not found", { status: 404 }),
     });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     // Three GETs, then three POST events that fill the POST buffer: one tp2 request (after a CORS preflight).
     defaultCookieRun = await drive(
       {},
@@ -213,7 +199,7 @@ afterAll(async () => {
 
 /** A run, or a clear failure when Chromium is missing under CI. */
 function completed(run: BrowserRun | undefined): BrowserRun {
-  if (CHROMIUM_MISSING) throw new Error(MISSING_MESSAGE);
+  if (CHROMIUM_MISSING) throw new Error(CHROMIUM_MISSING_MESSAGE);
   if (run === undefined) throw new Error("the browser run did not complete (see the beforeAll error)");
   return run;
 }
@@ -226,7 +212,7 @@ const header = (p: CollectorPayload, name: string): string | undefined =>
 const fromBase64Url = (text: string): unknown =>
   JSON.parse(Buffer.from(text.replaceAll("-", "+").replaceAll("_", "/"), "base64").toString("utf8"));
 
-const skipped = CHROMIUM_MISSING && !UNDER_CI;
+const skipped = skipWithoutChromium("browser-tracker.test.ts");
 
 describe.skipIf(skipped)("browser tracker in headless Chromium", () => {
   test("every request was answered 200 and recorded: three GETs, one POST batch", () => {

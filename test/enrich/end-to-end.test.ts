@@ -37,9 +37,9 @@ import { startKinesalite } from "../../src/adapters/engines/kinesalite.ts";
 import type { RunningEngine } from "../../src/adapters/engines/running-engine.ts";
 import { kinesisClient } from "../../src/adapters/kinesis/client.ts";
 import { ensureStream } from "../../src/adapters/kinesis/streams.ts";
-import { defaultCollectorConfig } from "../../src/apps/collector/config.ts";
 import { type RunningCollector, startCollector } from "../../src/apps/collector/main.ts";
 import { buildPipeline, type RunningEnrich, startEnrichStream } from "../../src/apps/enrich/main.ts";
+import { kinesisCollectorConfig } from "../support/kinesis-collector-config.ts";
 import { CUSTOMER_SCHEMA, PII_SALT, writeEnrichSettings } from "./six-enrichments.ts";
 import { streamContents, waitFor } from "./stream-contents.ts";
 
@@ -84,22 +84,11 @@ beforeAll(async () => {
   for (const name of [STREAMS.enriched, STREAMS.bad, STREAMS.collectorBad])
     await ensureStream(kinesis, { name, shards: 1 });
 
-  const base = defaultCollectorConfig({ good: STREAMS.raw, bad: STREAMS.collectorBad, sink: "kinesis" });
-  // A short time limit, so records reach the raw stream while the tracker still sends.
-  const sink = (s: typeof base.streams.good) => ({
-    ...s,
-    customEndpoint: kinesalite.url,
-    region: REGION,
-    buffer: { ...s.buffer, timeLimit: 50 },
-  });
   collector = await startCollector({
-    config: {
-      ...base,
-      interface: "127.0.0.1",
-      port: 0,
-      preTerminationPeriod: 0,
-      streams: { ...base.streams, good: sink(base.streams.good), bad: sink(base.streams.bad) },
-    },
+    config: kinesisCollectorConfig(
+      { good: STREAMS.raw, bad: STREAMS.collectorBad },
+      { endpoint: kinesalite.url, region: REGION },
+    ),
     stdout: () => {},
     stderr: () => {},
   });

@@ -14,14 +14,17 @@
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
 import {
-  COLLECTOR_PAYLOAD_FIELDS,
   COLLECTOR_PAYLOAD_SCHEMA,
   type CollectorPayload,
   decodeCollectorPayload,
   encodeCollectorPayload,
-  readCollectorPayload,
 } from "../../src/core/thrift/collector-payload.ts";
-import { referenceDecode, referenceEncode } from "../../src/core/thrift/reference-codec.test-support.ts";
+import {
+  canonicalPayload,
+  referenceDecode,
+  referenceEncode,
+  verdictAgainstReference,
+} from "../../src/core/thrift/reference-codec.test-support.ts";
 import { fuzzTimeout, runFuzz } from "./budget.ts";
 import { enrichAndCheck, fuzzPipeline, OutcomeTally } from "./enrich-outcome.ts";
 import { tp2Body } from "./tracker-input.ts";
@@ -62,11 +65,7 @@ const payload: fc.Arbitrary<CollectorPayload> = fc
   )
   .map((p) => ({ ...p }));
 
-const canonical = (p: CollectorPayload) =>
-  JSON.stringify(
-    p,
-    COLLECTOR_PAYLOAD_FIELDS.map((f) => f.name),
-  );
+const canonical = canonicalPayload;
 
 /** One edit of a record's bytes. */
 type Mutation =
@@ -128,24 +127,8 @@ function concat(...parts: Uint8Array[]): Uint8Array {
 
 /** Our verdict against the oracle's, as the corpus fuzz judges it; undefined when they agree. */
 function disagreement(input: Uint8Array): string | undefined {
-  const ours = readCollectorPayload(input);
-  const whole = decodeCollectorPayload(input);
-  if (whole.ok !== (ours.ok && ours.value.end === input.length)) return "decode and read disagree";
-  const ref = referenceDecode(input);
-  if (!ours.ok) {
-    const { kind, offset } = ours.error;
-    if (offset < 0 || offset > input.length) return `error offset ${offset} outside the input`;
-    // The Node library loops zero times over a negative container size; Java libthrift rejects it, as we do.
-    if (ref.ok && kind !== "negative-length") return `we reject (${ours.error.message}), thrift accepts`;
-    return undefined;
-  }
-  if (!ref.ok) {
-    // Thrift's UUID type is any 16 bytes; only the Node library insists on an RFC 4122 UUID.
-    return ref.error.includes("UUID") ? undefined : `we accept, thrift rejects (${ref.error})`;
-  }
-  if (ref.end !== ours.value.end) return `struct ends at ${ours.value.end}, thrift says ${ref.end}`;
-  if (canonical(ref.payload) !== canonical(ours.value.payload)) return "different structs";
-  return undefined;
+  const verdict = verdictAgainstReference(input);
+  return verdict === "ok" ? undefined : verdict;
 }
 
 describe("Thrift decoder fuzzing", () => {

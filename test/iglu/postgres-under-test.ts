@@ -13,20 +13,7 @@ import {
 } from "../../src/apps/iglu-server/storage/postgres-store.ts";
 import type { StoreUnderTest } from "../../src/apps/iglu-server/storage/store-conformance.ts";
 
-export const REAL_POSTGRES = "postgres://postgres@127.0.0.1:5432/test";
-
-/** Null if the real server answers, else why not. */
-export async function realPostgresProblem(): Promise<string | null> {
-  const sql = connectPostgres({ url: REAL_POSTGRES, embedded: false }, { connect_timeout: 3, max: 1 });
-  try {
-    await sql`select 1`;
-    return null;
-  } catch (e) {
-    return (e as Error).message;
-  } finally {
-    await sql.end({ timeout: 1 });
-  }
-}
+export { REAL_POSTGRES, realPostgresProblem } from "../support/real-postgres.ts";
 
 export interface PostgresStores {
   /** A store in a new namespace with the Iglu tables; closing it drops the namespace. */

@@ -10,31 +10,21 @@
  * is skipped with a printed reason elsewhere.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { buildPageView, buildSelfDescribingEvent } from "@snowplow/node-tracker";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
+import {
+  CHROMIUM_MISSING,
+  CHROMIUM_MISSING_MESSAGE,
+  launchChromium,
+  skipWithoutChromium,
+  TEST_ARTIFACTS,
+} from "../support/chromium.ts";
 import { type MicroPipeline, schemaFor, startMicroPipeline } from "./micro-pipeline.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-const UNDER_CI = (process.env.CI ?? "") !== "";
-const CHROMIUM_MISSING = !existsSync(CHROMIUM);
-const MISSING_MESSAGE = `Chromium not found at ${CHROMIUM}: install Debian's chromium package (apt-get install chromium)`;
-if (CHROMIUM_MISSING && !UNDER_CI) console.warn(`console.test.ts skipped: ${MISSING_MESSAGE}`);
-const SKIP = CHROMIUM_MISSING && !UNDER_CI;
+const SKIP = skipWithoutChromium("console.test.ts");
 
-const ARTIFACTS = join(import.meta.dir, "../../.furrow/test-artifacts");
 const WEB_PAGE = "iglu:com.snowplowanalytics.snowplow/web_page/jsonschema/1-0-0";
 const LINK_CLICK = "iglu:com.snowplowanalytics.snowplow/link_click/jsonschema/1-0-1";
 const WISHLIST = "iglu:com.furrow.example/wishlist_add/jsonschema/1-0-0";
@@ -46,9 +36,9 @@ let browser: Browser | undefined;
 
 beforeAll(async () => {
   if (SKIP) return;
-  if (CHROMIUM_MISSING) throw new Error(MISSING_MESSAGE);
+  if (CHROMIUM_MISSING) throw new Error(CHROMIUM_MISSING_MESSAGE);
   p = await startMicroPipeline("micro-console");
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {
@@ -169,8 +159,8 @@ describe("Micro console", () => {
       // Open the replayed event too, for the screenshot.
       await page.locator(`tr.good-row[data-event-id="${wish}"]`).click();
       await page.locator(`tr.good-detail`).nth(1).waitFor(STEP);
-      await mkdir(ARTIFACTS, { recursive: true });
-      await page.screenshot({ path: join(ARTIFACTS, "console.png"), fullPage: true });
+      await mkdir(TEST_ARTIFACTS, { recursive: true });
+      await page.screenshot({ path: join(TEST_ARTIFACTS, "console.png"), fullPage: true });
       expect(errors).toEqual([]);
       await page.close();
     },

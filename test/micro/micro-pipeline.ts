@@ -14,7 +14,6 @@ import { startKinesalite } from "../../src/adapters/engines/kinesalite.ts";
 import type { RunningEngine } from "../../src/adapters/engines/running-engine.ts";
 import { kinesisClient } from "../../src/adapters/kinesis/client.ts";
 import { ensureStream } from "../../src/adapters/kinesis/streams.ts";
-import { defaultCollectorConfig } from "../../src/apps/collector/config.ts";
 import { type RunningCollector, startCollector } from "../../src/apps/collector/main.ts";
 import { ENRICH_PROCESSOR, type RunningEnrich, startEnrichStream } from "../../src/apps/enrich/main.ts";
 import { type MicroFeed, startMicroFeed } from "../../src/apps/micro/feed.ts";
@@ -30,6 +29,7 @@ import {
 } from "../../src/core/iglu/self-describing-schema.ts";
 import type { Result } from "../../src/core/result.ts";
 import { fixtureSchemas } from "../support/enrich-test-resolver.ts";
+import { kinesisCollectorConfig } from "../support/kinesis-collector-config.ts";
 
 const REGION = "us-east-1";
 
@@ -107,21 +107,11 @@ export async function startMicroPipeline(prefix: string): Promise<MicroPipeline>
     pollIntervalMs: 100,
   });
 
-  const base = defaultCollectorConfig({ good: streams.raw, bad: streams.bad, sink: "kinesis" });
-  const sink = (s: typeof base.streams.good) => ({
-    ...s,
-    customEndpoint: kinesalite.url,
-    region: REGION,
-    buffer: { ...s.buffer, timeLimit: 50 },
-  });
   const collector = await startCollector({
-    config: {
-      ...base,
-      interface: "127.0.0.1",
-      port: 0,
-      preTerminationPeriod: 0,
-      streams: { ...base.streams, good: sink(base.streams.good), bad: sink(base.streams.bad) },
-    },
+    config: kinesisCollectorConfig(
+      { good: streams.raw, bad: streams.bad },
+      { endpoint: kinesalite.url, region: REGION },
+    ),
     stdout: () => {},
     stderr: () => {},
     micro: feed,

@@ -9,9 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { type KinesisClient, PutRecordsCommand } from "@aws-sdk/client-kinesis";
-import type { Subprocess } from "bun";
 import { dynamodbClient } from "../../src/adapters/dynamodb/client.ts";
 import { DynamoDBLeaseStore } from "../../src/adapters/dynamodb/lease-store.ts";
 import { type Engines, startEngines } from "../../src/adapters/engines/launcher.ts";
@@ -20,18 +18,24 @@ import { ensureStream } from "../../src/adapters/kinesis/streams.ts";
 import { pollUntil } from "../../src/adapters/poll-until.ts";
 import { parseExposition, sampleValue } from "../../src/core/ops/exposition.ts";
 import { FIXTURE_REGISTRY, pageViewLines } from "../postgres-loader/fixtures.ts";
+import {
+  FurrowProcesses,
+  lastSequenceNumber,
+  localWorkerFlags,
+  loggedField,
+  terminate,
+} from "../support/furrow-process.ts";
 
 const REGION = "us-east-1";
 const EVENTS = 150;
 const STREAMS = { enriched: "pgo-enriched", bad: "pgo-bad-1" };
 const APP = "pgo-postgres-loader";
-const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 
 let engines: Engines;
 let kinesis: KinesisClient;
 let scratch: string;
 let igluConfig: string;
-let child: Subprocess<"ignore", "ignore", "pipe"> | undefined;
+const furrow = new FurrowProcesses();
 
 beforeAll(async () => {
   engines = await startEngines({ s3Endpoint: "http://127.0.0.1:1" });
@@ -60,8 +64,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  child?.kill("SIGKILL");
-  await child?.exited;
+  await furrow.killAll();
   kinesis?.destroy();
   await engines?.stop();
   if (scratch !== undefined) rmSync(scratch, { recursive: true, force: true });
@@ -80,68 +83,23 @@ describe("furrow postgres-loader --ops-port", () => {
       }),
     );
     expect(put.FailedRecordCount ?? 0).toBe(0);
-    const last = put
-      .Records!.map((r) => BigInt(r.SequenceNumber!))
-      .sort((a, b) => Number(a - b))
-      .at(-1)!
-      .toString();
+    const last = lastSequenceNumber(put);
 
-    child = Bun.spawn(
-      [
-        process.execPath,
-        "src/cli/main.ts",
-        "postgres-loader",
-        "--database-url",
-        engines.endpoints.postgresUrl,
-        "--iglu-config",
-        igluConfig,
-        "--stream",
-        STREAMS.enriched,
-        "--failures-stream",
-        STREAMS.bad,
-        "--app-name",
-        APP,
-        "--kinesis-endpoint",
-        engines.endpoints.kinesis,
-        "--dynamodb-endpoint",
-        engines.endpoints.dynamodb,
-        "--region",
-        REGION,
-        "--ops-port",
-        "0",
-        "--ops-host",
-        "127.0.0.1",
-        "--log-format",
-        "json",
-      ],
-      { cwd: repoRoot, stdin: "ignore", stdout: "ignore", stderr: "pipe" },
-    );
-    const proc = child;
-    let text = "";
-    const drained = (async () => {
-      for await (const chunk of proc.stderr.pipeThrough(new TextDecoderStream())) text += chunk;
-    })();
-    const records = () =>
-      text
-        .split("\n")
-        .filter((l) => l !== "")
-        .map((l) => {
-          try {
-            return JSON.parse(l) as Record<string, unknown>;
-          } catch {
-            throw new Error(`not a JSON log line: ${l}`);
-          }
-        });
-
-    let url: string | undefined;
-    await pollUntil(
-      async () => {
-        if (proc.exitCode !== null) throw new Error(`the loader exited:\n${text}`);
-        url = records().find((r) => r["event"] === "ops-listening")?.["opsUrl"] as string | undefined;
-        return url !== undefined;
-      },
-      { what: "the ops server", timeoutMs: 45_000 },
-    );
+    const loader = furrow.spawn([
+      "postgres-loader",
+      "--database-url",
+      engines.endpoints.postgresUrl,
+      "--iglu-config",
+      igluConfig,
+      "--stream",
+      STREAMS.enriched,
+      "--failures-stream",
+      STREAMS.bad,
+      "--app-name",
+      APP,
+      ...localWorkerFlags(engines.endpoints, REGION),
+    ]);
+    const url = await loggedField(loader, "ops-listening", "opsUrl", "the ops server");
     const labels = { purpose: "enriched" };
     let scrape = parseExposition("");
     await pollUntil(
@@ -163,11 +121,9 @@ describe("furrow postgres-loader --ops-port", () => {
     expect(health.status).toBe(200);
     expect(await health.json()).toMatchObject({ status: "ok", app: "postgres-loader" });
 
-    proc.kill("SIGTERM");
-    expect(await proc.exited).toBe(0);
-    await drained;
-    const logs = records();
-    expect(logs.every((r) => r["app"] === "postgres-loader" && typeof r["ts"] === "string")).toBe(true);
+    const { code, records: logs } = await terminate(loader);
+    expect(code).toBe(0);
+    expect(logs.every((r) => r["app"] === "postgres-loader")).toBe(true);
     expect(logs.find((r) => r["event"] === "stopped")).toMatchObject({ loaded: EVENTS, purpose: "enriched" });
     const client = dynamodbClient({ endpoint: engines.endpoints.dynamodb, region: REGION });
     try {

@@ -12,10 +12,8 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { type KinesisClient, PutRecordsCommand } from "@aws-sdk/client-kinesis";
 import { ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
-import type { Subprocess } from "bun";
 import { dynamodbClient } from "../../src/adapters/dynamodb/client.ts";
 import { DynamoDBLeaseStore } from "../../src/adapters/dynamodb/lease-store.ts";
 import { type Engines, startEngines } from "../../src/adapters/engines/launcher.ts";
@@ -27,12 +25,19 @@ import { s3Client } from "../../src/adapters/s3/client.ts";
 import { type Exposition, parseExposition, sampleValue } from "../../src/core/ops/exposition.ts";
 import { writeEnrichSettings } from "../enrich/six-enrichments.ts";
 import { trafficRecords } from "../enrich/traffic.ts";
+import {
+  exitAndStderrLines,
+  FurrowProcesses,
+  lastSequenceNumber,
+  localWorkerFlags,
+  loggedField,
+  terminate,
+} from "../support/furrow-process.ts";
 
 const REGION = "us-east-1";
 const RECORDS = 120;
 const STREAMS = { raw: "ops-raw", enriched: "ops-enriched", bad: "ops-bad-1", bad2: "ops-bad-2" };
 const BUCKET = "ops-pipeline";
-const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 
 let engines: Engines;
 let kinesis: KinesisClient;
@@ -40,7 +45,7 @@ let s3: S3Client;
 let scratch: string;
 let igluConfig: string;
 /** The sequence number of the last raw record: where a worker that handled them all checkpoints. */
-let lastSequenceNumber: string;
+let lastSequence: string;
 /** Raw records on the stream so far. */
 let totalRecords = 0;
 
@@ -55,14 +60,10 @@ async function putRaw(count: number, seed: number): Promise<string> {
   );
   expect(out.FailedRecordCount ?? 0).toBe(0);
   totalRecords += count;
-  lastSequenceNumber = out
-    .Records!.map((r) => BigInt(r.SequenceNumber!))
-    .sort((a, b) => Number(a - b))
-    .at(-1)!
-    .toString();
-  return lastSequenceNumber;
+  lastSequence = lastSequenceNumber(out);
+  return lastSequence;
 }
-const children: Subprocess<"ignore", "ignore", "pipe">[] = [];
+const furrow = new FurrowProcesses();
 
 beforeAll(async () => {
   // PostgreSQL is not needed: a given URL means it is not started.
@@ -76,71 +77,12 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  for (const child of children) child.kill("SIGKILL");
-  await Promise.all(children.map((c) => c.exited));
+  await furrow.killAll();
   kinesis?.destroy();
   s3?.destroy();
   await engines?.stop();
   if (scratch !== undefined) rmSync(scratch, { recursive: true, force: true });
 });
-
-/** A `furrow` child process whose standard error is collected. */
-interface Worker {
-  readonly child: Subprocess<"ignore", "ignore", "pipe">;
-  readonly stderr: () => string;
-  /** Resolves once standard error has closed. */
-  readonly drained: Promise<void>;
-}
-
-function spawnFurrow(args: readonly string[]): Worker {
-  const child = Bun.spawn([process.execPath, "src/cli/main.ts", ...args], {
-    cwd: repoRoot,
-    stdin: "ignore",
-    stdout: "ignore",
-    stderr: "pipe",
-  });
-  children.push(child);
-  let text = "";
-  const drained = (async () => {
-    for await (const chunk of child.stderr.pipeThrough(new TextDecoderStream())) text += chunk;
-  })();
-  return { child, stderr: () => text, drained };
-}
-
-/** The log records so far; throws if a line is not a JSON record with ts, level, app and msg. */
-function records(worker: Worker): Record<string, unknown>[] {
-  return worker
-    .stderr()
-    .split("\n")
-    .filter((line) => line !== "")
-    .map((line) => {
-      let record: Record<string, unknown>;
-      try {
-        record = JSON.parse(line);
-      } catch {
-        throw new Error(`not a JSON log line: ${line}`);
-      }
-      for (const key of ["ts", "level", "app", "msg"]) {
-        if (typeof record[key] !== "string") throw new Error(`log line without ${key}: ${line}`);
-      }
-      expect(Number.isNaN(Date.parse(record["ts"] as string))).toBe(false);
-      return record;
-    });
-}
-
-/** The ops server's URL, from the worker's start-up log record. */
-async function opsUrl(worker: Worker): Promise<string> {
-  let url: string | undefined;
-  await pollUntil(
-    async () => {
-      if (worker.child.exitCode !== null) throw new Error(`the worker exited:\n${worker.stderr()}`);
-      url = records(worker).find((r) => r["event"] === "ops-listening")?.["opsUrl"] as string | undefined;
-      return url !== undefined;
-    },
-    { what: "the ops server", timeoutMs: 45_000 },
-  );
-  return url!;
-}
 
 async function scrape(url: string): Promise<Exposition> {
   const response = await fetch(`${url}/metrics`);
@@ -154,14 +96,6 @@ async function health(url: string): Promise<{ status: number; body: Record<strin
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
-/** SIGTERM, then the exit code and every log record. */
-async function terminate(worker: Worker): Promise<{ code: number; records: Record<string, unknown>[] }> {
-  worker.child.kill("SIGTERM");
-  const code = await worker.child.exited;
-  await worker.drained;
-  return { code, records: records(worker) };
-}
-
 async function leaseOf(table: string) {
   const client = dynamodbClient({ endpoint: engines.endpoints.dynamodb, region: REGION });
   try {
@@ -173,25 +107,12 @@ async function leaseOf(table: string) {
   }
 }
 
-const common = () => [
-  "--kinesis-endpoint",
-  engines.endpoints.kinesis,
-  "--dynamodb-endpoint",
-  engines.endpoints.dynamodb,
-  "--region",
-  REGION,
-  "--ops-port",
-  "0",
-  "--ops-host",
-  "127.0.0.1",
-  "--log-format",
-  "json",
-];
+const common = () => localWorkerFlags(engines.endpoints, REGION);
 
 describe("furrow enrich --ops-port", () => {
   test("health and metrics while consuming; SIGTERM flushes the checkpoint and exits 0", async () => {
     const firstLast = await putRaw(RECORDS, 8);
-    const worker = spawnFurrow([
+    const worker = furrow.spawn([
       "enrich",
       "--iglu-config",
       igluConfig,
@@ -210,7 +131,7 @@ describe("furrow enrich --ops-port", () => {
       "10 minutes",
       ...common(),
     ]);
-    const url = await opsUrl(worker);
+    const url = await loggedField(worker, "ops-listening", "opsUrl", "the ops server");
     const readAtLeast = async (n: number) => {
       let metrics: Exposition | undefined;
       await pollUntil(
@@ -267,7 +188,7 @@ describe("furrow enrich --ops-port", () => {
     }
     expect(logs.find((r) => r["event"] === "stopped")).toMatchObject({ level: "info", records: 2 * RECORDS });
     const lease = await leaseOf("ops-enrich");
-    expect(lease.checkpoint.sequenceNumber).toBe(lastSequenceNumber);
+    expect(lease.checkpoint.sequenceNumber).toBe(lastSequence);
     expect(lease.checkpoint.sequenceNumber).not.toBe(firstLast);
     expect(lease.leaseOwner).toBeNull();
     // The ops server went with the process.
@@ -278,7 +199,7 @@ describe("furrow enrich --ops-port", () => {
 describe("furrow s3-loader --ops-port", () => {
   test("health and metrics while holding a file; SIGTERM writes it, checkpoints and exits 0", async () => {
     await putRaw(RECORDS, 10);
-    const worker = spawnFurrow([
+    const worker = furrow.spawn([
       "s3-loader",
       "--purpose",
       "raw",
@@ -297,7 +218,7 @@ describe("furrow s3-loader --ops-port", () => {
       "10 minutes",
       ...common(),
     ]);
-    const url = await opsUrl(worker);
+    const url = await loggedField(worker, "ops-listening", "opsUrl", "the ops server");
     let metrics: Exposition | undefined;
     await pollUntil(
       async () => {
@@ -328,14 +249,14 @@ describe("furrow s3-loader --ops-port", () => {
     const listed = await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: "raw/" }));
     expect(listed.Contents ?? []).toHaveLength(1);
     const lease = await leaseOf("ops-s3-raw");
-    expect(lease.checkpoint.sequenceNumber).toBe(lastSequenceNumber);
+    expect(lease.checkpoint.sequenceNumber).toBe(lastSequence);
     expect(lease.leaseOwner).toBeNull();
   }, 90_000);
 });
 
 describe("configuration problems", () => {
   test("every flag problem is listed before anything starts, exit code 2", async () => {
-    const worker = spawnFurrow([
+    const worker = furrow.spawn([
       "enrich",
       "--iglu-config",
       igluConfig,
@@ -348,10 +269,8 @@ describe("configuration problems", () => {
       "--max-records",
       "0",
     ]);
-    const code = await worker.child.exited;
-    await worker.drained;
+    const { code, lines } = await exitAndStderrLines(worker);
     expect(code).toBe(2);
-    const lines = worker.stderr().trimEnd().split("\n");
     expect(lines).toHaveLength(3);
     expect(lines.every((l) => l.startsWith("furrow enrich: "))).toBe(true);
     expect(worker.stderr()).toContain("--ops-port");

@@ -17,7 +17,6 @@ import { kinesisClient } from "../../src/adapters/kinesis/client.ts";
 import { connectPostgres } from "../../src/adapters/postgres/connect.ts";
 import { provisionTopology } from "../../src/adapters/provision-topology.ts";
 import { s3Client } from "../../src/adapters/s3/client.ts";
-import { defaultCollectorConfig } from "../../src/apps/collector/config.ts";
 import { type RunningCollector, startCollector } from "../../src/apps/collector/main.ts";
 import { ENRICH_PROCESSOR, type RunningEnrich, startEnrichStream } from "../../src/apps/enrich/main.ts";
 import { postgresLoaderConfig } from "../../src/apps/postgres-loader/config.ts";
@@ -32,6 +31,7 @@ import { type RunningS3Loader, startS3Loader } from "../../src/apps/s3-loader/ma
 import { EnrichPipeline } from "../../src/core/enrich/pipeline.ts";
 import { furrowTopology, type Topology } from "../../src/core/topology.ts";
 import { testResolver } from "../support/enrich-test-resolver.ts";
+import { kinesisCollectorConfig } from "../support/kinesis-collector-config.ts";
 
 export const REGION = "us-east-1";
 /** The test machine's PostgreSQL (trust auth); each run creates and drops a database of its own. */
@@ -150,25 +150,11 @@ export async function startPipeline(stage: string): Promise<RunningPipeline> {
       s3.destroy();
     }
 
-    const base = defaultCollectorConfig({
-      good: topology.streams.raw.name,
-      bad: topology.streams["bad-1"].name,
-      sink: "kinesis",
-    });
-    const sink = (s: typeof base.streams.good) => ({
-      ...s,
-      customEndpoint: endpoints.kinesis,
-      region: REGION,
-      buffer: { ...s.buffer, timeLimit: 50 },
-    });
     const collector = await startCollector({
-      config: {
-        ...base,
-        interface: "127.0.0.1",
-        port: 0,
-        preTerminationPeriod: 0,
-        streams: { ...base.streams, good: sink(base.streams.good), bad: sink(base.streams.bad) },
-      },
+      config: kinesisCollectorConfig(
+        { good: topology.streams.raw.name, bad: topology.streams["bad-1"].name },
+        { endpoint: endpoints.kinesis, region: REGION },
+      ),
       stdout: () => {},
       stderr: logLine,
     });

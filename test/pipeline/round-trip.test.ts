@@ -25,14 +25,13 @@ import { kinesisClient } from "../../src/adapters/kinesis/client.ts";
 import { connectPostgres } from "../../src/adapters/postgres/connect.ts";
 import { parseSchemaKey } from "../../src/core/iglu/schema-key.ts";
 import { qualifiedName, tableNameOf } from "../../src/core/postgres-load/identifier.ts";
-import { readStream } from "../support/kinesis-stream-contents.ts";
+import { lastSequenceNumbers, readStream } from "../support/kinesis-stream-contents.ts";
 import { PARQUET_DIRECTORY, REGION, type RunningPipeline, startPipeline } from "./pipeline-under-test.ts";
 import {
   checkpointsOf,
   collectorPayload,
   eventIdsOf,
   gzipRecords,
-  lastSequenceNumbers,
   parquetRows,
   storedObjects,
   textRecords,

@@ -3,9 +3,8 @@
  * Reads back what the pipeline stored, independently of the apps that wrote it: the bucket's
  * objects under a prefix (gzip files split into their records; raw records Thrift-decoded into
  * collector payloads; Parquet files read with hyparquet), and the consumers' checkpoints next to
- * the last record of each shard.
+ * the last record of each shard (`lastSequenceNumbers` in test/support/kinesis-stream-contents.ts).
  */
-import type { KinesisClient } from "@aws-sdk/client-kinesis";
 import { parquetReadObjects } from "hyparquet";
 import { dynamodbClient } from "../../src/adapters/dynamodb/client.ts";
 import { DynamoDBLeaseStore } from "../../src/adapters/dynamodb/lease-store.ts";
@@ -16,7 +15,6 @@ import { gunzip } from "../../src/core/loading/gzip.ts";
 import type { LoaderPurpose } from "../../src/core/loading/purpose.ts";
 import { type CollectorPayload, decodeCollectorPayload } from "../../src/core/thrift/collector-payload.ts";
 import type { StoredObject } from "../../src/ports/object-store.ts";
-import { readShard, shardIds } from "../support/kinesis-stream-contents.ts";
 import { REGION } from "./pipeline-under-test.ts";
 
 const text = new TextDecoder();
@@ -99,19 +97,6 @@ export async function parquetRows(objects: readonly StoredObject[]): Promise<Rec
     rows.push(...(await parquetReadObjects({ file })));
   }
   return rows;
-}
-
-/** The sequence number of the last record of each shard of `stream` that holds any. */
-export async function lastSequenceNumbers(
-  client: KinesisClient,
-  stream: string,
-): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  for (const shardId of await shardIds(client, stream)) {
-    const last = (await readShard(client, stream, shardId)).at(-1);
-    if (last?.SequenceNumber !== undefined) out[shardId] = last.SequenceNumber;
-  }
-  return out;
 }
 
 /** Each shard's checkpoint in the KCL lease table `table`, for the shards of `shards`. */

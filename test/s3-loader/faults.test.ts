@@ -15,11 +15,11 @@ import { s3Client } from "../../src/adapters/s3/client.ts";
 import { S3ObjectStore } from "../../src/adapters/s3/object-store.ts";
 import { startS3Loader } from "../../src/apps/s3-loader/main.ts";
 import type { ObjectStore } from "../../src/ports/object-store.ts";
+import { lastSequenceNumbers } from "../support/kinesis-stream-contents.ts";
 import {
   checkpoints,
   counts,
   type Engines,
-  lastSequenceNumbers,
   loaderConfig,
   provisionStage,
   putRecords,

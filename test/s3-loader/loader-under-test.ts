@@ -25,7 +25,7 @@ import { lineRecord, splitLines } from "../../src/core/loading/framing.ts";
 import { gunzip } from "../../src/core/loading/gzip.ts";
 import type { LoaderPurpose } from "../../src/core/loading/purpose.ts";
 import { furrowTopology, type Topology } from "../../src/core/topology.ts";
-import { readShard, readStream, shardIds } from "../support/kinesis-stream-contents.ts";
+import { readStream } from "../support/kinesis-stream-contents.ts";
 
 export const REGION = "us-east-1";
 
@@ -157,19 +157,6 @@ export async function storedRecords(
 export async function checkpoints(engines: Engines, table: string): Promise<Record<string, string>> {
   const leases = await new DynamoDBLeaseStore(engines.dynamodbClient, table).listLeases();
   return Object.fromEntries(leases.map((l) => [l.leaseKey, l.checkpoint.sequenceNumber]));
-}
-
-/** The last sequence number of each shard of `stream`. */
-export async function lastSequenceNumbers(
-  client: KinesisClient,
-  stream: string,
-): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  for (const shardId of await shardIds(client, stream)) {
-    const last = (await readShard(client, stream, shardId)).at(-1);
-    if (last?.SequenceNumber) out[shardId] = last.SequenceNumber;
-  }
-  return out;
 }
 
 /** Polls `check` every 50 ms until it holds; fails with `what` after `timeoutMs`. */

@@ -14,11 +14,11 @@ import { encodeEnrichedTsv } from "../../src/core/event/tsv.ts";
 import { parsePartitionFormat } from "../../src/core/loading/partition-format.ts";
 import { encodeCollectorPayload } from "../../src/core/thrift/collector-payload.ts";
 import { sampleEvents } from "../enriched-samples.ts";
+import { lastSequenceNumbers } from "../support/kinesis-stream-contents.ts";
 import {
   checkpoints,
   counts,
   type Engines,
-  lastSequenceNumbers,
   loaderConfig,
   provisionStage,
   putRecords,

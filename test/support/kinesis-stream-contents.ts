@@ -54,3 +54,16 @@ const utf8 = new TextDecoder();
 export async function readStreamText(client: KinesisClient, stream: string): Promise<string[]> {
   return (await readStream(client, stream)).map((r) => utf8.decode(r.Data));
 }
+
+/** The sequence number of the last record of each shard of `stream` that holds any. */
+export async function lastSequenceNumbers(
+  client: KinesisClient,
+  stream: string,
+): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const shardId of await shardIds(client, stream)) {
+    const last = (await readShard(client, stream, shardId)).at(-1);
+    if (last?.SequenceNumber !== undefined) out[shardId] = last.SequenceNumber;
+  }
+  return out;
+}

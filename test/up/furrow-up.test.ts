@@ -15,30 +15,19 @@ import { pollUntil } from "../../src/adapters/poll-until.ts";
 import { connectPostgres } from "../../src/adapters/postgres/connect.ts";
 import { s3Client } from "../../src/adapters/s3/client.ts";
 import { S3ObjectStore } from "../../src/adapters/s3/object-store.ts";
-import { readLines } from "../../src/cli/command.ts";
 import { gunzip } from "../../src/core/loading/gzip.ts";
 import { furrowTopology } from "../../src/core/topology.ts";
+import { realPostgresProblem } from "../support/real-postgres.ts";
+import { startFurrowUp, type UpProcess, WHOLE_PIPELINE_ROWS } from "./furrow-up-process.ts";
 import { writePublishableSchemas } from "./publishable-schemas.ts";
 
-const REPO = join(import.meta.dir, "../..");
 const SERVER = "postgres://postgres@127.0.0.1:5432";
 const SLOW = 240_000;
 const topology = furrowTopology({ stage: "local" });
 const database = `furrow_up_${crypto.randomUUID().replaceAll("-", "").slice(0, 12)}`;
 const dirs: string[] = [];
 
-async function serverAnswers(): Promise<boolean> {
-  const sql = connectPostgres({ url: `${SERVER}/test`, embedded: false }, { connect_timeout: 3, max: 1 });
-  try {
-    await sql`select 1`;
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await sql.end({ timeout: 1 });
-  }
-}
-const realPostgres = await serverAnswers();
+const realPostgres = (await realPostgresProblem()) === null;
 if (!realPostgres) console.warn(`skipping the 'furrow up' process test: ${SERVER} is unreachable`);
 
 beforeAll(async () => {
@@ -60,62 +49,6 @@ async function tempDir(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), "furrow-up-e2e-"));
   dirs.push(dir);
   return dir;
-}
-
-/** A running `furrow up`: its printed lines, by label, and a way to stop it. */
-interface UpProcess {
-  readonly rows: Map<string, string[]>;
-  readonly lines: string[];
-  readonly stderr: () => string;
-  /** SIGINT, then the exit code once it has stopped. */
-  stop(): Promise<number>;
-}
-
-async function furrowUp(args: readonly string[]): Promise<UpProcess> {
-  const child = Bun.spawn([process.execPath, "src/cli/main.ts", "up", ...args], {
-    cwd: REPO,
-    stdout: "pipe",
-    stderr: "pipe",
-  });
-  const killer = setTimeout(() => child.kill("SIGKILL"), SLOW);
-  const lines: string[] = [];
-  let errors = "";
-  let onReady = () => {};
-  const ready = new Promise<void>((resolve) => {
-    onReady = resolve;
-  });
-  const reading = (async () => {
-    for await (const l of readLines(child.stdout)) {
-      lines.push(l);
-      if (l.startsWith("furrow up: ready")) onReady();
-    }
-  })();
-  const readingErrors = (async () => {
-    for await (const l of readLines(child.stderr)) errors += `${l}\n`;
-  })();
-  await Promise.race([ready, child.exited]);
-  if (!lines.some((l) => l.startsWith("furrow up: ready"))) {
-    await Promise.all([reading, readingErrors]);
-    clearTimeout(killer);
-    throw new Error(`furrow up did not start:\n${lines.join("\n")}\n${errors}`);
-  }
-  const rows = new Map<string, string[]>();
-  for (const l of lines) {
-    const [label, value] = l.split(/\s+/);
-    if (label && value && !label.startsWith("furrow")) rows.set(label, [...(rows.get(label) ?? []), value]);
-  }
-  return {
-    rows,
-    lines,
-    stderr: () => errors,
-    async stop() {
-      child.kill("SIGINT");
-      const code = await child.exited;
-      await Promise.all([reading, readingErrors]);
-      clearTimeout(killer);
-      return code;
-    },
-  };
 }
 
 /** Polls `check`; if it never holds, fails with what the process printed, to show why. */
@@ -198,26 +131,10 @@ describe.skipIf(!realPostgres)("furrow up (process, real PostgreSQL)", () => {
       const loaded = async () =>
         (await sql`select event_id::text as id from atomic.events`).map((r) => String(r.id));
       try {
-        const first = await furrowUp(args);
+        const first = await startFurrowUp(args, SLOW);
         let firstIds: string[];
         try {
-          expect([...first.rows.keys()]).toEqual([
-            "kinesis",
-            "dynamodb",
-            "s3",
-            "postgres",
-            "stream",
-            "table",
-            "bucket",
-            "iglu",
-            "s3-raw",
-            "s3-enriched",
-            "s3-bad",
-            "pg-enriched",
-            "pg-bad",
-            "enrich",
-            "collector",
-          ]);
+          expect([...first.rows.keys()]).toEqual(WHOLE_PIPELINE_ROWS);
           expect(first.lines.join("\n")).toMatch(/^iglu .*\(\d+ new\)/m);
           const collector = first.rows.get("collector")?.[0] ?? "";
           const s3 = first.rows.get("s3")?.[0] ?? "";
@@ -251,7 +168,7 @@ describe.skipIf(!realPostgres)("furrow up (process, real PostgreSQL)", () => {
         }
         expect(first.lines.at(-1)).toBe("furrow up: stopped");
 
-        const second = await furrowUp(args);
+        const second = await startFurrowUp(args, SLOW);
         try {
           expect(second.lines.join("\n")).not.toContain(", created");
           expect(second.lines.join("\n")).toMatch(/^iglu .*\(0 new\)/m);

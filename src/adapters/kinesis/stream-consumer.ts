@@ -269,12 +269,16 @@ export class KinesisStreamConsumer {
 
   /**
    * Builds a consumer on Kinesis and DynamoDB, creating the lease table (named `appName`) if absent.
-   * The clients it creates are destroyed by `stop()`.
+   * The clients it creates are destroyed by `stop()`. `observeLeaseStore` wraps the DynamoDB lease
+   * store, e.g. so a worker's `/health` knows whether the lease table answers.
    */
   static async connect(
     config: StreamConsumerConfig,
     connections: { readonly kinesis: AwsConnection; readonly dynamodb: AwsConnection },
-    options: { readonly onEvent?: (event: ConsumerEvent) => void } = {},
+    options: {
+      readonly onEvent?: (event: ConsumerEvent) => void;
+      readonly observeLeaseStore?: (store: LeaseStore) => LeaseStore;
+    } = {},
   ): Promise<KinesisStreamConsumer> {
     const kinesis = kinesisClient(connections.kinesis);
     const dynamodb = dynamodbClient(connections.dynamodb);
@@ -289,7 +293,9 @@ export class KinesisStreamConsumer {
       throw e;
     }
     return new KinesisStreamConsumer(config, {
-      leaseStore: new DynamoDBLeaseStore(dynamodb, config.appName),
+      leaseStore: (options.observeLeaseStore ?? ((store) => store))(
+        new DynamoDBLeaseStore(dynamodb, config.appName),
+      ),
       shardReader: new KinesisShardReader(kinesis, config.streamName),
       onEvent: options.onEvent,
       close,

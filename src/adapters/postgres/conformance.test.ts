@@ -4,11 +4,10 @@
  * the real PostgreSQL server of the test machine (127.0.0.1:5432, database `test`), skipped with a
  * message when that server does not answer.
  */
+import { REAL_POSTGRES, realPostgresProblem } from "../../../test/support/real-postgres.ts";
 import { startPglite } from "../engines/pglite.ts";
 import { postgresConformance } from "./conformance.ts";
 import { connectPostgres } from "./connect.ts";
-
-const REAL_POSTGRES = "postgres://postgres@127.0.0.1:5432/test";
 
 postgresConformance(
   "PGlite behind pglite-socket",
@@ -27,19 +26,6 @@ postgresConformance(
     };
   },
 );
-
-/** Null if the real server answers, else why not. */
-async function realPostgresProblem(): Promise<string | null> {
-  const sql = connectPostgres({ url: REAL_POSTGRES, embedded: false }, { connect_timeout: 3, max: 1 });
-  try {
-    await sql`select 1`;
-    return null;
-  } catch (e) {
-    return (e as Error).message;
-  } finally {
-    await sql.end({ timeout: 1 });
-  }
-}
 
 const problem = await realPostgresProblem();
 if (problem === null) {

@@ -545,16 +545,18 @@ describe("back-pressure", () => {
 });
 
 describe("sink failures", () => {
+  /** A sink that refuses every write, as a closed one does. */
+  const refusing: RecordSink = {
+    maxRecordBytes: 1_000_000,
+    hasRoom: () => true,
+    isHealthy: () => true,
+    write: () => Promise.reject(new RecordSinkError("closed", "the sink is closed")),
+    flush: () => Promise.resolve(),
+    close: () => Promise.resolve(),
+  };
+
   test("a write the sink refuses is counted and logged", async () => {
     const log = jsonLog();
-    const refusing: RecordSink = {
-      maxRecordBytes: 1_000_000,
-      hasRoom: () => true,
-      isHealthy: () => true,
-      write: () => Promise.reject(new RecordSinkError("closed", "the sink is closed")),
-      flush: () => Promise.resolve(),
-      close: () => Promise.resolve(),
-    };
     const { request, collector } = setup({}, { goodSink: refusing, logger: log.logger });
     expect((await request("/i")).status).toBe(200);
     await Bun.sleep(0);
@@ -572,14 +574,6 @@ describe("sink failures", () => {
 
   test("in text, a refusal is one line as before, marked as an error", async () => {
     const lines: string[] = [];
-    const refusing: RecordSink = {
-      maxRecordBytes: 1_000_000,
-      hasRoom: () => true,
-      isHealthy: () => true,
-      write: () => Promise.reject(new RecordSinkError("closed", "the sink is closed")),
-      flush: () => Promise.resolve(),
-      close: () => Promise.resolve(),
-    };
     const logger = createLogger({ app: "collector", write: (line) => lines.push(line) });
     const { request } = setup({}, { goodSink: refusing, logger });
     await request("/i");

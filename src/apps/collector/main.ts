@@ -12,20 +12,17 @@
  * changes, unexpected errors) goes through one `Logger`; by default text lines on `stderr`.
  */
 import { DescribeStreamSummaryCommand, type KinesisClient } from "@aws-sdk/client-kinesis";
-import packageJson from "../../../package.json" with { type: "json" };
 import { kinesisClient } from "../../adapters/kinesis/client.ts";
 import { KinesisProducer } from "../../adapters/kinesis/producer.ts";
 import { StdoutSink } from "../../adapters/stdout/stdout-sink.ts";
 import { createLogger, type Logger } from "../../core/ops/log.ts";
 import type { RecordSink } from "../../ports/record-sink.ts";
+import { FURROW_VERSION } from "../furrow-version.ts";
 import type { MicroService } from "../micro/routes.ts";
 import { type CollectorClock, createCollectorApp } from "./app.ts";
 import type { CollectorConfig, StreamSinkConfig } from "./config.ts";
 import { CollectorMetrics } from "./metrics.ts";
 import { watchSinkHealth } from "./sink-health.ts";
-
-/** Furrow's version, as the payloads' `collector` field and bad rows name it. */
-export const FURROW_VERSION: string = packageJson.version;
 
 /** Sinks built by the caller instead of from the config (tests, benchmarks, `furrow up`). */
 export interface CollectorSinks {

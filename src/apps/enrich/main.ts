@@ -13,7 +13,6 @@
  */
 import { readdir, readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import packageJson from "../../../package.json" with { type: "json" };
 import type { AwsConnection } from "../../adapters/aws-connection.ts";
 import { bunEnrichmentServices, enrichmentDeps } from "../../adapters/enrich/deps.ts";
 import { resolverFromFile } from "../../adapters/iglu/resolver-from-file.ts";
@@ -35,13 +34,11 @@ import { KCL_LEASE_DURATION_MS } from "../../core/leases/lease-timing.ts";
 import { createLogger, type Logger } from "../../core/ops/log.ts";
 import { err, ok, type Result } from "../../core/result.ts";
 import type { InitialPosition } from "../../ports/shard-reader.ts";
+import { FURROW_VERSION } from "../furrow-version.ts";
 import { logConsumerEvent } from "../ops/consumer-log.ts";
 import { connectObservedConsumer } from "../ops/observed-consumer.ts";
 import { StreamWorkerTelemetry } from "../ops/stream-worker-telemetry.ts";
 import { type BatchSummary, EnrichApp, type EnrichSinks } from "./app.ts";
-
-/** Furrow's version, as `v_etl` and bad rows name it. */
-export const FURROW_VERSION: string = packageJson.version;
 
 /** The software named in bad rows; `v_etl` is `furrow-enrich-<version>`. */
 export const ENRICH_PROCESSOR = processor("furrow-enrich", FURROW_VERSION);

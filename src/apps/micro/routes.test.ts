@@ -169,18 +169,22 @@ describe("the collector with the micro option", () => {
   const config = { ...defaultCollectorConfig({ good: "raw", bad: "bad" }), interface: "127.0.0.1", port: 0 };
   let server: ReturnType<typeof Bun.serve> | undefined;
   afterAll(() => server?.stop(true));
-
-  test("serves Micro's paths before the tracking routes, and replays to the good sink", async () => {
+  /** The collector on memory sinks, with Micro's routes when `micro` is given. */
+  const collectorOnMemory = (micro?: { store: MicroStore }) => {
     const goodSink = new MemorySink();
-    const store = await filledStore();
     const collector = createCollectorApp({
       config,
       goodSink,
       badSink: new MemorySink(),
       version: "0.1.0",
       sinkName: "memory",
-      micro: { store },
+      ...(micro === undefined ? {} : { micro }),
     });
+    return { collector, goodSink };
+  };
+
+  test("serves Micro's paths before the tracking routes, and replays to the good sink", async () => {
+    const { collector, goodSink } = collectorOnMemory({ store: await filledStore() });
     expect(await json(await collector.hono.request("/micro/all"))).toEqual({ total: 3, good: 2, bad: 1 });
     expect(goodSink.records).toHaveLength(0);
     // Bun's router: the static `/micro/…` route wins over `/:vendor/:version`.
@@ -201,14 +205,7 @@ describe("the collector with the micro option", () => {
   });
 
   test("without the option, /micro/good is a tracking request as before", async () => {
-    const goodSink = new MemorySink();
-    const collector = createCollectorApp({
-      config,
-      goodSink,
-      badSink: new MemorySink(),
-      version: "0.1.0",
-      sinkName: "memory",
-    });
+    const { collector, goodSink } = collectorOnMemory();
     expect(Object.keys(collector.routes)).toEqual(["/i", "/ice.png", "/:vendor/:version"]);
     expect((await collector.hono.request("/micro/good")).status).toBe(200);
     expect(goodSink.records).toHaveLength(1);

@@ -4,9 +4,7 @@
  * (lost at warn), failed batches at warn, infrastructure errors at error, checkpoints at debug.
  */
 import type { ConsumerEvent } from "../../adapters/kinesis/stream-consumer.ts";
-import type { Logger } from "../../core/ops/log.ts";
-
-const firstLine = (e: unknown): string => String(e instanceof Error ? e.message : e).split("\n")[0] ?? "";
+import { firstLine, type Logger } from "../../core/ops/log.ts";
 
 export function logConsumerEvent(logger: Logger, event: ConsumerEvent): void {
   switch (event.type) {

@@ -13,7 +13,6 @@
  * The stream mode keeps its telemetry (`apps/ops`): metrics named `furrow_postgres_loader_…` and
  * health (leases, the failures producer, batches failing); `--ops-port` serves it.
  */
-import packageJson from "../../../package.json" with { type: "json" };
 import { resolverFromFile } from "../../adapters/iglu/resolver-from-file.ts";
 import { kinesisClient } from "../../adapters/kinesis/client.ts";
 import { KinesisProducer } from "../../adapters/kinesis/producer.ts";
@@ -25,6 +24,7 @@ import { formatResolverConfigError } from "../../core/iglu/resolver-config.ts";
 import { KCL_LEASE_DURATION_MS } from "../../core/leases/lease-timing.ts";
 import { createLogger, type Logger } from "../../core/ops/log.ts";
 import type { RecordSink } from "../../ports/record-sink.ts";
+import { FURROW_VERSION } from "../furrow-version.ts";
 import { logConsumerEvent } from "../ops/consumer-log.ts";
 import { connectObservedConsumer } from "../ops/observed-consumer.ts";
 import { StreamWorkerTelemetry } from "../ops/stream-worker-telemetry.ts";
@@ -34,9 +34,6 @@ import { LoaderDatabase } from "./database.ts";
 import { EnrichedLoader, prepareEventsTable } from "./enriched-loader.ts";
 import { SelfDescribingLoader } from "./self-describing-loader.ts";
 import { type CatalogEvent, EntityTableCatalog } from "./table-catalog.ts";
-
-/** Furrow's version, as bad rows name it. */
-export const FURROW_VERSION: string = packageJson.version;
 
 /** The software named in the loader's bad rows. */
 export const POSTGRES_LOADER_PROCESSOR = processor("furrow-postgres-loader", FURROW_VERSION);

@@ -19,7 +19,6 @@
  */
 import { DescribeStreamSummaryCommand, type KinesisClient } from "@aws-sdk/client-kinesis";
 import { HeadBucketCommand, type S3Client } from "@aws-sdk/client-s3";
-import packageJson from "../../../package.json" with { type: "json" };
 import type { AwsConnection } from "../../adapters/aws-connection.ts";
 import { kinesisClient } from "../../adapters/kinesis/client.ts";
 import { KinesisProducer } from "../../adapters/kinesis/producer.ts";
@@ -30,8 +29,9 @@ import { processor } from "../../core/badrows/processor.ts";
 import { KCL_LEASE_DURATION_MS } from "../../core/leases/lease-timing.ts";
 import type { Compress } from "../../core/loading/gzip.ts";
 import type { LoaderPurpose } from "../../core/loading/purpose.ts";
-import { createLogger, type LogFields, type Logger } from "../../core/ops/log.ts";
+import { createLogger, firstLine, type LogFields, type Logger } from "../../core/ops/log.ts";
 import type { ObjectStore } from "../../ports/object-store.ts";
+import { FURROW_VERSION } from "../furrow-version.ts";
 import { logConsumerEvent } from "../ops/consumer-log.ts";
 import { connectObservedConsumer } from "../ops/observed-consumer.ts";
 import { StreamWorkerTelemetry } from "../ops/stream-worker-telemetry.ts";
@@ -39,8 +39,6 @@ import { type LoaderEvent, S3LoaderApp } from "./app.ts";
 import type { S3LoaderConfig } from "./config.ts";
 import { encodeParquet } from "./parquet.ts";
 import { zlibGzip } from "./zlib-gzip.ts";
-
-export const FURROW_VERSION: string = packageJson.version;
 
 /** The software named in the loader's bad rows. */
 export const S3_LOADER_PROCESSOR = processor("furrow-s3-loader", FURROW_VERSION);
@@ -72,8 +70,6 @@ export interface RunningS3Loader {
   /** Stops consuming, writes or abandons what is held, flushes bad rows. Idempotent. */
   stop(): Promise<void>;
 }
-
-const firstLine = (e: unknown): string => String(e instanceof Error ? e.message : e).split("\n")[0] ?? "";
 
 async function checkStream(client: KinesisClient, name: string): Promise<void> {
   try {

@@ -36,7 +36,7 @@ import {
 } from "../../apps/ops/ops-settings.ts";
 import type { Resolver } from "../../core/iglu/resolver.ts";
 import { formatResolverConfigError } from "../../core/iglu/resolver-config.ts";
-import type { Logger } from "../../core/ops/log.ts";
+import { firstLine, type Logger } from "../../core/ops/log.ts";
 import {
   type Command,
   type CommandIO,
@@ -236,8 +236,6 @@ async function startMicro(
 }
 
 /** An error as one line of text. */
-const firstLine = (e: unknown): string => String(e instanceof Error ? e.message : e).split("\n")[0] ?? "";
-
 /** Text logs at info, the CLI's long-standing output. */
 const DEFAULT_LOG: LogSettings = { format: "text", level: "info" };
 

@@ -28,21 +28,24 @@ import {
   opsFlagsHelp,
   opsSettings,
 } from "../../apps/ops/ops-settings.ts";
-import { serveWorkerOps } from "../../apps/ops/worker-ops.ts";
+import { runWorkerUntilStopped } from "../../apps/ops/worker-ops.ts";
 import { cpFormatViolation, serializeBadRow } from "../../core/badrows/bad-row.ts";
 import { fallback } from "../../core/badrows/failure-message.ts";
 import { closeEnrichments } from "../../core/enrich/enrichment-config.ts";
 import { IgluUnavailableError } from "../../core/enrich/iglu-validation.ts";
+import { firstLine } from "../../core/ops/log.ts";
 import { decodeBase64 } from "../../core/thrift/base64.ts";
 import { furrowTopology, stageProblem } from "../../core/topology.ts";
 import type { InitialPosition } from "../../ports/shard-reader.ts";
 import {
   type Command,
   type CommandIO,
+  endpointFlag,
   numberedLines,
   openInput,
   parseFlags,
   UsageError,
+  usageProblemCollector,
 } from "../command.ts";
 
 export const ENRICH_FLAGS = {
@@ -72,15 +75,6 @@ export const ENRICH_FLAGS = {
 
 /** Lines enriched per batch in file mode. */
 const FILE_BATCH = 500;
-
-const firstLine = (e: unknown): string => String(e instanceof Error ? e.message : e).split("\n")[0] ?? "";
-
-function endpoint(flag: string, value: string | undefined): string | undefined {
-  if (value !== undefined && !/^https?:\/\/[^/]/.test(value)) {
-    throw new UsageError(`--${flag}: '${value}' must start with http:// or https://`);
-  }
-  return value;
-}
 
 /** `--flag D`: a duration such as "10 seconds" or milliseconds; zero only where `zero` allows it. */
 function duration(flag: string, value: string | undefined, zero: boolean): number | undefined {
@@ -239,37 +233,27 @@ async function runStream(
     await closeEnrichments(built.enrichments);
     return 1;
   }
-  let server: ReturnType<typeof serveWorkerOps> = null;
-  try {
-    server = serveWorkerOps(telemetry, ops, logger);
-  } catch (e) {
-    logger.error(`cannot serve --ops-port ${ops.port}: ${firstLine(e)}`, { event: "start-failed" });
-    await running.stop();
-    return 1;
-  }
-  logger.info(`consuming ${options.inputStream} as ${running.consumer.workerId}`, {
-    event: "started",
-    stream: options.inputStream,
-    workerId: running.consumer.workerId,
+  return runWorkerUntilStopped({
+    telemetry,
+    ops,
+    logger,
+    stop: () => running.stop(),
+    stopped: io.stopped,
+    logStarted: () =>
+      logger.info(`consuming ${options.inputStream} as ${running.consumer.workerId}`, {
+        event: "started",
+        stream: options.inputStream,
+        workerId: running.consumer.workerId,
+      }),
+    stopping: "stopping (finishing the batch in flight, flushing sinks and checkpoints)",
+    logStopped: () => {
+      const t = running.totals;
+      logger.info(
+        `stopped after ${t.batches} batches, ${t.records} records: ${t.good} good, ${t.bad} bad, ${t.failed} failed`,
+        { event: "stopped", ...t },
+      );
+    },
   });
-  await io.stopped;
-  logger.info("stopping (finishing the batch in flight, flushing sinks and checkpoints)", {
-    event: "stopping",
-  });
-  try {
-    await running.stop();
-  } catch (e) {
-    logger.error(`while stopping: ${firstLine(e)}`, { event: "stop-failed" });
-    await server?.stop();
-    return 1;
-  }
-  await server?.stop();
-  const t = running.totals;
-  logger.info(
-    `stopped after ${t.batches} batches, ${t.records} records: ${t.good} good, ${t.bad} bad, ${t.failed} failed`,
-    { event: "stopped", ...t },
-  );
-  return 0;
 }
 
 export const enrichCommand: Command = {
@@ -326,15 +310,7 @@ or the stream app failed, 2 on a usage or configuration error.
     const { values } = parseFlags(argv, ENRICH_FLAGS);
     // Every flag problem is collected, so one run lists them all; the first becomes the usage error.
     const problems: string[] = [];
-    const check = <T>(validate: () => T): T | undefined => {
-      try {
-        return validate();
-      } catch (e) {
-        if (!(e instanceof UsageError)) throw e;
-        problems.push(e.message);
-        return undefined;
-      }
-    };
+    const check = usageProblemCollector(problems);
     const igluConfig = values["iglu-config"];
     if (igluConfig === undefined) problems.push("--iglu-config is required");
     const fromFile = values.from;
@@ -367,9 +343,9 @@ or the stream app failed, 2 on a usage or configuration error.
     const problem = stageProblem(stage);
     if (problem) problems.push(`--stage: ${problem}`);
     const region = values.region ?? process.env["AWS_REGION"] ?? "us-east-1";
-    const s3Endpoint = check(() => endpoint("s3-endpoint", values["s3-endpoint"]));
-    const kinesisEndpoint = check(() => endpoint("kinesis-endpoint", values["kinesis-endpoint"]));
-    const dynamodbEndpoint = check(() => endpoint("dynamodb-endpoint", values["dynamodb-endpoint"]));
+    const s3Endpoint = check(() => endpointFlag("s3-endpoint", values["s3-endpoint"]));
+    const kinesisEndpoint = check(() => endpointFlag("kinesis-endpoint", values["kinesis-endpoint"]));
+    const dynamodbEndpoint = check(() => endpointFlag("dynamodb-endpoint", values["dynamodb-endpoint"]));
     let initialPosition: InitialPosition = { type: "TRIM_HORIZON" };
     const position = values["initial-position"];
     if (position !== undefined) {

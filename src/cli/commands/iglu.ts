@@ -34,6 +34,7 @@ import {
 } from "../../apps/ops/ops-settings.ts";
 import { formatSchemaKey } from "../../core/iglu/schema-key.ts";
 import type { SchemaVer } from "../../core/iglu/schema-ver.ts";
+import { firstLine } from "../../core/ops/log.ts";
 import { type Command, type CommandIO, parseFlags, readConfigFile, UsageError } from "../command.ts";
 
 const SERVER_FLAGS = {
@@ -97,8 +98,6 @@ ${logFlagsHelp(27)}  --config FILE            JSON settings in camelCase: host, 
                            [{uri, vendorPrefixes?, usePost?}]}; flags override it
   -h, --help               show this help
 `;
-
-const firstLine = (e: unknown): string => String(e instanceof Error ? e.message : e).split("\n")[0] ?? "";
 
 /**
  * Runs the server until `io.stopped` (SIGTERM, SIGINT), then stops it: in-flight requests finish,

@@ -13,7 +13,7 @@
  */
 
 import { appLogger, OPS_FLAGS, opsFlagsHelp, opsSettings } from "../../apps/ops/ops-settings.ts";
-import { serveWorkerOps } from "../../apps/ops/worker-ops.ts";
+import { runWorkerUntilStopped } from "../../apps/ops/worker-ops.ts";
 import { postgresLoaderConfig } from "../../apps/postgres-loader/config.ts";
 import { LineSink } from "../../apps/postgres-loader/line-sink.ts";
 import {
@@ -26,6 +26,7 @@ import {
   startPostgresLoaderStream,
 } from "../../apps/postgres-loader/main.ts";
 import { IgluUnavailableError } from "../../apps/postgres-loader/table-catalog.ts";
+import { firstLine } from "../../core/ops/log.ts";
 import { type Command, numberedLines, openInput, parseFlags, UsageError } from "../command.ts";
 
 export const POSTGRES_LOADER_FLAGS = {
@@ -47,8 +48,6 @@ export const POSTGRES_LOADER_FLAGS = {
   "dynamodb-endpoint": { type: "string" },
   ...OPS_FLAGS,
 } as const;
-
-const firstLine = (e: unknown): string => String(e instanceof Error ? e.message : e).split("\n")[0] ?? "";
 
 /** A file to append lines to, flushed and closed by `end()`. */
 function fileWriter(path: string): { write: (text: string) => void; end: () => Promise<void> } {
@@ -197,35 +196,27 @@ be reached, 2 on a usage or configuration error.
       await built.close();
       return 1;
     }
-    let server: ReturnType<typeof serveWorkerOps> = null;
-    try {
-      server = serveWorkerOps(telemetry, ops.value, logger);
-    } catch (e) {
-      logger.error(`cannot serve --ops-port ${ops.value.port}: ${firstLine(e)}`, { event: "start-failed" });
-      await running.stop();
-      return 1;
-    }
     const streamName = settings.input.kind === "stream" ? settings.input.streamName : "";
-    logger.info(`consuming ${streamName} into ${built.description} as ${running.consumer.workerId}`, {
-      event: "started",
-      stream: streamName,
-      workerId: running.consumer.workerId,
+    return runWorkerUntilStopped({
+      telemetry,
+      ops: ops.value,
+      logger,
+      stop: () => running.stop(),
+      stopped: io.stopped,
+      logStarted: () =>
+        logger.info(`consuming ${streamName} into ${built.description} as ${running.consumer.workerId}`, {
+          event: "started",
+          stream: streamName,
+          workerId: running.consumer.workerId,
+        }),
+      stopping: "stopping (finishing the batch in flight, flushing checkpoints)",
+      logStopped: () => {
+        const t = running.totals;
+        logger.info(
+          `stopped after ${t.batches} batches, ${t.records} records: ${t.loaded} loaded, ${t.duplicates} already there, ${t.bad} bad`,
+          { event: "stopped", ...t },
+        );
+      },
     });
-    await io.stopped;
-    logger.info("stopping (finishing the batch in flight, flushing checkpoints)", { event: "stopping" });
-    try {
-      await running.stop();
-    } catch (e) {
-      logger.error(`while stopping: ${firstLine(e)}`, { event: "stop-failed" });
-      await server?.stop();
-      return 1;
-    }
-    await server?.stop();
-    const t = running.totals;
-    logger.info(
-      `stopped after ${t.batches} batches, ${t.records} records: ${t.loaded} loaded, ${t.duplicates} already there, ${t.bad} bad`,
-      { event: "stopped", ...t },
-    );
-    return 0;
   },
 };

@@ -17,7 +17,7 @@ import {
   opsFlagsHelp,
   opsSettings,
 } from "../../apps/ops/ops-settings.ts";
-import { serveWorkerOps } from "../../apps/ops/worker-ops.ts";
+import { runWorkerUntilStopped } from "../../apps/ops/worker-ops.ts";
 import {
   applyS3LoaderOverrides,
   defaultS3LoaderConfig,
@@ -32,6 +32,7 @@ import { type RunningS3Loader, s3LoaderTelemetry, startS3Loader } from "../../ap
 import { FILE_FORMATS, type FileFormat } from "../../core/loading/file-plan.ts";
 import { OBJECT_NAMINGS, type ObjectNaming } from "../../core/loading/object-key.ts";
 import { LOADER_PURPOSES, type LoaderPurpose, parseLoaderPurpose } from "../../core/loading/purpose.ts";
+import { firstLine } from "../../core/ops/log.ts";
 import type { InitialPosition } from "../../ports/shard-reader.ts";
 import {
   type Command,
@@ -42,6 +43,7 @@ import {
   readConfigFile,
   stageTopology,
   UsageError,
+  usageProblemCollector,
 } from "../command.ts";
 
 export const S3_LOADER_FLAGS = {
@@ -126,15 +128,7 @@ const NEXT_PROBLEM = "\nfurrow s3-loader: ";
 export function resolveS3LoaderConfig(sources: S3LoaderConfigSources): S3LoaderConfig {
   const { flags } = sources;
   const problems: string[] = [];
-  const check = <T>(validate: () => T): T | undefined => {
-    try {
-      return validate();
-    } catch (e) {
-      if (!(e instanceof UsageError)) throw e;
-      problems.push(e.message);
-      return undefined;
-    }
-  };
+  const check = usageProblemCollector(problems);
   const topology = check(() => stageTopology(flags.stage));
   let purpose: LoaderPurpose | undefined;
   if (flags.purpose !== undefined) {
@@ -219,8 +213,6 @@ export async function loadS3LoaderConfig(
   return resolveS3LoaderConfig({ flags: values, file, envRegion });
 }
 
-const firstLine = (e: unknown): string => String(e instanceof Error ? e.message : e).split("\n")[0] ?? "";
-
 /** Logs in text to standard error, no ops server: what `runS3Loader` does unless told otherwise. */
 const DEFAULT_OPS: OpsSettings = { format: "text", level: "info", port: null, host: "0.0.0.0" };
 
@@ -246,48 +238,43 @@ export async function runS3Loader(
     logger.error(firstLine(e), { event: "start-failed" });
     return 1;
   }
-  let server: ReturnType<typeof serveWorkerOps> = null;
-  try {
-    server = serveWorkerOps(telemetry, ops, logger);
-  } catch (e) {
-    logger.error(`cannot serve --ops-port ${ops.port}: ${firstLine(e)}`, { event: "start-failed" });
-    await running.stop();
-    return 1;
-  }
   const { path, partitionFormat, format } = config.output;
   const target = `s3://${path.bucket}/${path.directory}${path.directory ? "/" : ""}${partitionFormat ? `${partitionFormat.template}/` : ""}`;
-  logger.info(
-    `${config.input.streamName} → ${target} (${format}, ${config.output.naming} names; ` +
-      `bad rows → ${config.output.badStreamName}; leases in ${config.input.appName})`,
-    ops.format === "json"
-      ? {
-          event: "started",
-          stream: config.input.streamName,
-          target,
-          format,
-          badStream: config.output.badStreamName,
-          leaseTable: config.input.appName,
-        }
-      : undefined,
-  );
-  await io.stopped;
-  logger.info("stopping (writing what is held, then releasing leases)", { event: "stopping" });
-  try {
-    await running.stop();
-  } catch (e) {
-    logger.error(`while stopping: ${firstLine(e)}`, { event: "stop-failed" });
-    await server?.stop();
-    return 1;
-  }
-  await server?.stop();
-  const m = running.app.metrics();
-  logger.info(`stopped after ${m.filesWritten} files, ${m.recordsLoaded} records, ${m.badRows} bad rows`, {
-    event: "stopped",
-    files: m.filesWritten,
-    records: m.recordsLoaded,
-    badRows: m.badRows,
+  return runWorkerUntilStopped({
+    telemetry,
+    ops,
+    logger,
+    stop: () => running.stop(),
+    stopped: io.stopped,
+    logStarted: () =>
+      logger.info(
+        `${config.input.streamName} → ${target} (${format}, ${config.output.naming} names; ` +
+          `bad rows → ${config.output.badStreamName}; leases in ${config.input.appName})`,
+        ops.format === "json"
+          ? {
+              event: "started",
+              stream: config.input.streamName,
+              target,
+              format,
+              badStream: config.output.badStreamName,
+              leaseTable: config.input.appName,
+            }
+          : undefined,
+      ),
+    stopping: "stopping (writing what is held, then releasing leases)",
+    logStopped: () => {
+      const m = running.app.metrics();
+      logger.info(
+        `stopped after ${m.filesWritten} files, ${m.recordsLoaded} records, ${m.badRows} bad rows`,
+        {
+          event: "stopped",
+          files: m.filesWritten,
+          records: m.recordsLoaded,
+          badRows: m.badRows,
+        },
+      );
+    },
   });
-  return 0;
 }
 
 export const s3LoaderCommand: Command = {

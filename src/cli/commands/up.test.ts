@@ -10,6 +10,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ListTablesCommand } from "@aws-sdk/client-dynamodb";
 import { ListBucketsCommand } from "@aws-sdk/client-s3";
+import { REAL_POSTGRES, realPostgresProblem } from "../../../test/support/real-postgres.ts";
+import {
+  PART_NAMES,
+  printedRows,
+  startFurrowUp,
+  WHOLE_PIPELINE_ROWS,
+} from "../../../test/up/furrow-up-process.ts";
 import { writePublishableSchemas } from "../../../test/up/publishable-schemas.ts";
 import { dynamodbClient } from "../../adapters/dynamodb/client.ts";
 import { kinesisClient } from "../../adapters/kinesis/client.ts";
@@ -18,14 +25,13 @@ import { pollUntil } from "../../adapters/poll-until.ts";
 import { connectPostgres } from "../../adapters/postgres/connect.ts";
 import { s3Client } from "../../adapters/s3/client.ts";
 import { furrowTopology, STREAM_ROLES } from "../../core/topology.ts";
-import { type CommandIO, readLines, UsageError } from "../command.ts";
+import { type CommandIO, UsageError } from "../command.ts";
 import { resolveUpConfig, type UpConfig } from "../config.ts";
 import { furrowParts } from "../up/parts.ts";
 import { type Pipeline, runUp, startUp, type UpPart, upCommand } from "./up.ts";
 
 const SLOW = 120_000;
 const REPO = join(import.meta.dir, "../../..");
-const REAL_POSTGRES = "postgres://postgres@127.0.0.1:5432/test";
 const topology = furrowTopology({ stage: "local" });
 const dirs: string[] = [];
 
@@ -65,16 +71,6 @@ function testIo() {
     waitFor: (pattern: RegExp) =>
       new Promise<void>((resolve) => (pattern.test(out) ? resolve() : waiters.push({ pattern, resolve }))),
   };
-}
-
-/** `name → first word after it` for the printed lines, e.g. kinesis → its URL. */
-function printed(out: string): Map<string, string[]> {
-  const rows = new Map<string, string[]>();
-  for (const l of out.split("\n")) {
-    const [label, value] = l.split(/\s+/);
-    if (label && value && !label.startsWith("furrow")) rows.set(label, [...(rows.get(label) ?? []), value]);
-  }
-  return rows;
 }
 
 function refuses(url: string): Promise<boolean> {
@@ -119,32 +115,9 @@ async function expectServing(rows: Map<string, string[]>, askPostgres = true): P
   }
 }
 
-async function realPostgresAnswers(): Promise<boolean> {
-  const sql = connectPostgres({ url: REAL_POSTGRES, embedded: false }, { connect_timeout: 3, max: 1 });
-  try {
-    await sql`select 1`;
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await sql.end({ timeout: 1 });
-  }
-}
-const realPostgres = await realPostgresAnswers();
+const realPostgres = (await realPostgresProblem()) === null;
 if (!realPostgres)
   console.warn(`skipping the 'furrow up' test with real PostgreSQL: ${REAL_POSTGRES} is unreachable`);
-
-/** The parts of the whole pipeline, in start order. */
-const PART_NAMES = [
-  "iglu",
-  "s3-raw",
-  "s3-enriched",
-  "s3-bad",
-  "pg-enriched",
-  "pg-bad",
-  "enrich",
-  "collector",
-];
 
 const config = (overrides: Partial<UpConfig> & { dataDir: string }): UpConfig => ({
   ...resolveUpConfig({ flags: {}, env: {}, cwd: REPO }),
@@ -168,7 +141,7 @@ describe("runUp", () => {
       const exit = runUp(config({ dataDir }), t.io, [part("first"), part("second")]);
       await t.waitFor(/furrow up: ready/);
 
-      const rows = printed(t.out());
+      const rows = printedRows(t.out().split("\n"));
       for (const name of ["kinesis", "dynamodb", "s3"])
         expect(rows.get(name)?.[0]).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       expect(rows.get("postgres")?.[0]).toMatch(/^postgres:\/\/postgres@127\.0\.0\.1:\d+\/postgres$/);
@@ -248,7 +221,7 @@ describe("runUp", () => {
       expect(await runUp(config({ dataDir: await tempDir() }), t.io, [fine, broken])).toBe(1);
       expect(events).toEqual(["stop fine"]);
       expect(t.err()).toBe("furrow up: port 9090 is taken\n");
-      const rows = printed(t.out());
+      const rows = printedRows(t.out().split("\n"));
       expect(rows.get("fine")).toEqual(["http://example.test/"]);
       expect(rows.has("broken")).toBe(false);
       expect(await refuses(rows.get("kinesis")?.[0] ?? "")).toBe(true);
@@ -365,11 +338,8 @@ describe("upCommand", () => {
     async () => {
       const dataDir = await tempDir();
       // `--database-url ""` keeps a DATABASE_URL of the test environment from replacing PGlite.
-      const child = Bun.spawn(
+      const up = await startFurrowUp(
         [
-          process.execPath,
-          "src/cli/main.ts",
-          "up",
           "--data-dir",
           dataDir,
           "--database-url",
@@ -380,50 +350,24 @@ describe("upCommand", () => {
           "0",
           "--no-progress",
         ],
-        { cwd: REPO, stdout: "pipe", stderr: "pipe" },
+        90_000,
       );
-      const killer = setTimeout(() => child.kill("SIGKILL"), 90_000);
       try {
-        // Keep reading to the end, so the child never writes into a closed pipe.
-        const lines: string[] = [];
-        let onReady = () => {};
-        const ready = new Promise<void>((resolve) => {
-          onReady = resolve;
-        });
-        const reading = (async () => {
-          for await (const l of readLines(child.stdout)) {
-            lines.push(l);
-            if (l.startsWith("furrow up: ready")) onReady();
-          }
-        })();
-        await Promise.race([ready, child.exited]);
-        const rows = printed(lines.join("\n"));
-        expect([...rows.keys()]).toEqual([
-          "kinesis",
-          "dynamodb",
-          "s3",
-          "postgres",
-          "stream",
-          "table",
-          "bucket",
-          ...PART_NAMES,
-        ]);
+        const { rows, lines } = up;
+        expect([...rows.keys()]).toEqual(WHOLE_PIPELINE_ROWS);
         await expectServing(rows, false);
         const collector = rows.get("collector")?.[0] ?? "";
         const iglu = rows.get("iglu")?.[0] ?? "";
         expect((await fetch(`${collector}/health`)).status).toBe(200);
         expect(await (await fetch(`${iglu}/api/meta/health`)).text()).toBe("OK");
 
-        child.kill("SIGINT");
-        expect(await child.exited).toBe(0);
-        await reading;
+        expect(await up.stop()).toBe(0);
         expect(lines.at(-1)).toBe("furrow up: stopped");
         expect(lines.some((l) => l.startsWith("progress"))).toBe(false);
         const urls = ["kinesis", "dynamodb", "s3", "postgres"].map((n) => rows.get(n)?.[0] ?? "");
         expect(await Promise.all([...urls, collector, iglu].map(refuses))).toEqual(Array(6).fill(true));
       } finally {
-        clearTimeout(killer);
-        child.kill("SIGKILL");
+        up.kill();
       }
     },
     SLOW,

@@ -12,6 +12,7 @@ import { kinesisClient } from "../../adapters/kinesis/client.ts";
 import { connectPostgres, redactedUrl } from "../../adapters/postgres/connect.ts";
 import { type ProvisionReport, provisionTopology } from "../../adapters/provision-topology.ts";
 import { s3Client } from "../../adapters/s3/client.ts";
+import { firstLine } from "../../core/ops/log.ts";
 import { furrowTopology, STREAM_ROLES, type Topology } from "../../core/topology.ts";
 import type { Command, CommandIO } from "../command.ts";
 import { engineSettings, loadUpConfig, UP_DEFAULTS, type UpConfig } from "../config.ts";
@@ -40,8 +41,6 @@ const line = (label: string, value: string, detail = ""): string =>
   `${label.padEnd(LABEL_WIDTH)} ${value}${detail ? `  ${detail}` : ""}\n`;
 
 /** An error as one line of text. */
-const firstLine = (e: unknown): string => String(e instanceof Error ? e.message : e).split("\n")[0] ?? "";
-
 /** Asks the database for its version: proves the URL answers before anything depends on it. */
 async function postgresVersion(endpoints: Endpoints): Promise<string> {
   const sql = connectPostgres(

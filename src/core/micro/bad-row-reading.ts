@@ -115,6 +115,19 @@ function date(v: unknown): Date | null {
 const headers = (v: unknown): string[] =>
   Array.isArray(v) ? v.filter((h): h is string => typeof h === "string") : [];
 
+/** What RawEvent and CollectorPayload JSON both say of the HTTP request, in their order. */
+function requestFacts(j: Record<string, unknown>) {
+  return {
+    encoding: str(j["encoding"]) ?? "UTF-8",
+    hostname: str(j["hostname"]),
+    timestamp: date(j["timestamp"]),
+    ipAddress: str(j["ipAddress"]),
+    useragent: str(j["useragent"]),
+    refererUri: str(j["refererUri"]),
+    headers: headers(j["headers"]),
+  };
+}
+
 /** A bad row's `raw` (snowplow-badrows RawEvent JSON), or null when it is not one. */
 export function rawEventFromJson(j: unknown): RawEvent | null {
   if (!isObject(j) || typeof j["vendor"] !== "string" || typeof j["version"] !== "string") return null;
@@ -124,13 +137,7 @@ export function rawEventFromJson(j: unknown): RawEvent | null {
     parameters: nvps(j["parameters"]),
     contentType: str(j["contentType"]),
     loaderName: str(j["loaderName"]) ?? "",
-    encoding: str(j["encoding"]) ?? "UTF-8",
-    hostname: str(j["hostname"]),
-    timestamp: date(j["timestamp"]),
-    ipAddress: str(j["ipAddress"]),
-    useragent: str(j["useragent"]),
-    refererUri: str(j["refererUri"]),
-    headers: headers(j["headers"]),
+    ...requestFacts(j),
     userId: str(j["userId"]),
   };
 }
@@ -145,13 +152,7 @@ export function collectorPayloadFromJson(j: unknown): CollectorPayload | null {
     contentType: str(j["contentType"]),
     body: str(j["body"]),
     collector: str(j["collector"]) ?? "",
-    encoding: str(j["encoding"]) ?? "UTF-8",
-    hostname: str(j["hostname"]),
-    timestamp: date(j["timestamp"]),
-    ipAddress: str(j["ipAddress"]),
-    useragent: str(j["useragent"]),
-    refererUri: str(j["refererUri"]),
-    headers: headers(j["headers"]),
+    ...requestFacts(j),
     networkUserId: str(j["networkUserId"]),
   };
 }

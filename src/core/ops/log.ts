@@ -124,6 +124,14 @@ export const silentLogger: Logger = {
   with: () => silentLogger,
 };
 
+/**
+ * The first line of a thrown value's message: what a one-line log record (or a CLI's one-line
+ * error) says of it, since AWS SDK and Postgres errors can run to many lines.
+ */
+export function firstLine(e: unknown): string {
+  return String(e instanceof Error ? e.message : e).split("\n")[0] ?? "";
+}
+
 /** Parses a `--log-level` value; null when it is not one of {@link LOG_LEVELS}. */
 export function parseLogLevel(value: string): LogLevel | null {
   const v = value.toLowerCase();

@@ -104,9 +104,8 @@ abstract class Family<S> {
   abstract renderSamples(constLabels: readonly (readonly [string, string])[]): string;
 }
 
-/** A value that only goes up, e.g. records read. */
-export class Counter extends Family<{ value: number }> {
-  readonly type = "counter";
+/** A family whose series are each one number, rendered as one sample: counters and gauges. */
+abstract class SingleValueFamily extends Family<{ value: number }> {
   constructor(name: string, help: string, labelNames: readonly string[]) {
     super(name, help, labelNames);
     this.init();
@@ -114,6 +113,20 @@ export class Counter extends Family<{ value: number }> {
   protected fresh() {
     return { value: 0 };
   }
+  value(labels?: Labels): number {
+    return this.series(labels).value;
+  }
+  renderSamples(constLabels: readonly (readonly [string, string])[]): string {
+    let out = "";
+    for (const { pairs, state } of this.entries(constLabels))
+      out += `${this.name}${formatLabels(pairs)} ${formatSampleValue(state.value)}\n`;
+    return out;
+  }
+}
+
+/** A value that only goes up, e.g. records read. */
+export class Counter extends SingleValueFamily {
+  readonly type = "counter";
   /** Adds `n` (1 by default; never negative) to the series with `labels`. */
   inc(n = 1, labels?: Labels): void {
     if (!(n >= 0)) throw new Error(`metric ${this.name}: a counter cannot go down (${n})`);
@@ -129,41 +142,16 @@ export class Counter extends Family<{ value: number }> {
       },
     };
   }
-  value(labels?: Labels): number {
-    return this.series(labels).value;
-  }
-  renderSamples(constLabels: readonly (readonly [string, string])[]): string {
-    let out = "";
-    for (const { pairs, state } of this.entries(constLabels))
-      out += `${this.name}${formatLabels(pairs)} ${formatSampleValue(state.value)}\n`;
-    return out;
-  }
 }
 
 /** A value that goes up and down, e.g. leases held. */
-export class Gauge extends Family<{ value: number }> {
+export class Gauge extends SingleValueFamily {
   readonly type = "gauge";
-  constructor(name: string, help: string, labelNames: readonly string[]) {
-    super(name, help, labelNames);
-    this.init();
-  }
-  protected fresh() {
-    return { value: 0 };
-  }
   set(value: number, labels?: Labels): void {
     this.series(labels).value = value;
   }
   inc(n = 1, labels?: Labels): void {
     this.series(labels).value += n;
-  }
-  value(labels?: Labels): number {
-    return this.series(labels).value;
-  }
-  renderSamples(constLabels: readonly (readonly [string, string])[]): string {
-    let out = "";
-    for (const { pairs, state } of this.entries(constLabels))
-      out += `${this.name}${formatLabels(pairs)} ${formatSampleValue(state.value)}\n`;
-    return out;
   }
 }
 

@@ -9,14 +9,7 @@ import { describe, expect, test } from "bun:test";
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { decodeBase64 } from "./base64.ts";
-import {
-  COLLECTOR_PAYLOAD_FIELDS,
-  type CollectorPayload,
-  decodeCollectorPayload,
-  encodeCollectorPayload,
-  readCollectorPayload,
-} from "./collector-payload.ts";
-import { referenceDecode } from "./reference-codec.test-support.ts";
+import { verdictAgainstReference } from "./reference-codec.test-support.ts";
 
 const fixturesDir = fileURLToPath(new URL("../../../fixtures/thrift/", import.meta.url));
 const corpus = readdirSync(fixturesDir)
@@ -282,7 +275,7 @@ describe("decoder fuzzing", () => {
       let n = 0;
       for (const input of inputs()) {
         n++;
-        const problem = check(input);
+        const problem = verdictAgainstReference(input);
         if (problem === "threw") thrown.push(`${category}: ${hex(input)}`);
         else if (problem === "ok") decoded++;
         else if (problem !== undefined) disagreements.push(`${category}: ${problem}: ${hex(input)}`);
@@ -305,44 +298,4 @@ function* repeat(n: number, make: () => Uint8Array): Iterable<Uint8Array> {
   for (let i = 0; i < n; i++) yield make();
 }
 
-/** JSON with the IDL's key order, so structs read in different wire orders compare equal. */
-const canonical = (p: CollectorPayload) => JSON.stringify(p, FIELD_NAMES);
-const FIELD_NAMES = COLLECTOR_PAYLOAD_FIELDS.map((f) => f.name);
-
 const hex = (b: Uint8Array) => Array.from(b.subarray(0, 48), (x) => x.toString(16).padStart(2, "0")).join("");
-
-/**
- * Decodes `input` both ways and compares. Returns undefined for an agreed failure, "ok" for an
- * agreed struct, "threw" if our decoder threw, or a description of a disagreement.
- */
-function check(input: Uint8Array): string | undefined {
-  let ours: ReturnType<typeof readCollectorPayload>;
-  try {
-    ours = readCollectorPayload(input);
-    const whole = decodeCollectorPayload(input);
-    if (whole.ok !== (ours.ok && ours.value.end === input.length)) return "decode and read disagree";
-  } catch {
-    return "threw";
-  }
-  const ref = referenceDecode(input);
-  if (!ours.ok) {
-    const { kind, offset } = ours.error;
-    if (offset < 0 || offset > input.length) return `error offset ${offset} outside the input`;
-    // The Node library loops zero times over a negative container size; Java libthrift, which
-    // Snowplow's enrich runs, rejects it as we do.
-    if (ref.ok && kind !== "negative-length") return `we reject (${ours.error.message}), thrift accepts`;
-    return undefined;
-  }
-  if (!ref.ok) {
-    // Thrift's UUID type (16) is any 16 bytes; the Node library alone insists they form an RFC
-    // 4122 UUID while skipping them. (Java libthrift 0.15 predates the type and rejects it.)
-    if (ref.error.includes("UUID")) return undefined;
-    return `we accept, thrift rejects (${ref.error})`;
-  }
-  if (ref.end !== ours.value.end) return `end ${ours.value.end} vs ${ref.end}`;
-  if (canonical(ref.payload) !== canonical(ours.value.payload)) return "different structs";
-  // A decoded struct re-encodes and decodes to itself.
-  const again = decodeCollectorPayload(encodeCollectorPayload(ours.value.payload));
-  if (!again.ok || canonical(again.value) !== canonical(ours.value.payload)) return "no round trip";
-  return "ok";
-}

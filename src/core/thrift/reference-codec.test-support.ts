@@ -2,11 +2,17 @@
  * @module
  * Test oracle: `CollectorPayload` written and read through the Apache `thrift` npm package's
  * `TBinaryProtocol`, in the shape of the code the Thrift compiler generates for Snowplow's IDL.
- * Tests and the benchmark compare our codec with it; production code never imports it (it needs
- * Node's `Buffer`, which the core does not use).
+ * Tests and the benchmark compare our codec with it (`verdictAgainstReference`, the fuzz tests'
+ * judge); production code never imports it (it needs Node's `Buffer`, which the core does not use).
  */
 import thrift from "thrift";
-import type { CollectorPayload } from "./collector-payload.ts";
+import {
+  COLLECTOR_PAYLOAD_FIELDS,
+  type CollectorPayload,
+  decodeCollectorPayload,
+  encodeCollectorPayload,
+  readCollectorPayload,
+} from "./collector-payload.ts";
 
 const Type = thrift.Thrift.Type;
 
@@ -117,4 +123,46 @@ export function referenceDecode(bytes: Uint8Array): ReferenceDecoded {
   }, 0);
   receive(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   return result;
+}
+
+/** JSON with the IDL's key order, so structs read in different wire orders compare equal. */
+export const canonicalPayload = (p: CollectorPayload): string => JSON.stringify(p, FIELD_NAMES);
+const FIELD_NAMES = COLLECTOR_PAYLOAD_FIELDS.map((f) => f.name);
+
+/**
+ * Decodes `input` with our codec and with the reference and compares, as the fuzz tests judge
+ * it. Returns undefined for an agreed failure, "ok" for an agreed struct (which also re-encodes
+ * and decodes to itself), "threw" if our decoder threw, or a description of a disagreement.
+ */
+export function verdictAgainstReference(input: Uint8Array): string | undefined {
+  let ours: ReturnType<typeof readCollectorPayload>;
+  try {
+    ours = readCollectorPayload(input);
+    const whole = decodeCollectorPayload(input);
+    if (whole.ok !== (ours.ok && ours.value.end === input.length)) return "decode and read disagree";
+  } catch {
+    return "threw";
+  }
+  const ref = referenceDecode(input);
+  if (!ours.ok) {
+    const { kind, offset } = ours.error;
+    if (offset < 0 || offset > input.length) return `error offset ${offset} outside the input`;
+    // The Node library loops zero times over a negative container size; Java libthrift, which
+    // Snowplow's enrich runs, rejects it as we do.
+    if (ref.ok && kind !== "negative-length") return `we reject (${ours.error.message}), thrift accepts`;
+    return undefined;
+  }
+  if (!ref.ok) {
+    // Thrift's UUID type (16) is any 16 bytes; the Node library alone insists they form an RFC
+    // 4122 UUID while skipping them. (Java libthrift 0.15 predates the type and rejects it.)
+    if (ref.error.includes("UUID")) return undefined;
+    return `we accept, thrift rejects (${ref.error})`;
+  }
+  if (ref.end !== ours.value.end) return `struct ends at ${ours.value.end}, thrift says ${ref.end}`;
+  if (canonicalPayload(ref.payload) !== canonicalPayload(ours.value.payload)) return "different structs";
+  // A decoded struct re-encodes and decodes to itself.
+  const again = decodeCollectorPayload(encodeCollectorPayload(ours.value.payload));
+  if (!again.ok || canonicalPayload(again.value) !== canonicalPayload(ours.value.payload))
+    return "no round trip";
+  return "ok";
 }
