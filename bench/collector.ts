@@ -15,6 +15,11 @@
  *   collector's own code: the AWS SDK's PutRecords serialization runs on the collector's thread,
  *   and kinesalite (about 7k records/s at best here, pitfalls.md) competes for the same two cores.
  *   Should the producer's 64 MiB buffer fill, the collector answers 503 (back-pressure), counted.
+ * - the same two against kinesalite with `backPressure.acknowledgeAfterWrite` on: `furrow
+ *   collector --acknowledge-after-write` itself (src/cli/main.ts, JSON logs), so each request is
+ *   answered only once the stream acknowledged its record; then a line compares these rows with
+ *   the rows above (requests/s, CPU per request and p50 latency, on ÷ off). A 503 here is a
+ *   request whose record was not acknowledged within `acknowledgeTimeout` (10 s).
  * Also printed: the collector's peak RSS during each run (VmRSS from /proc), and where its time
  * goes in the GET run, from `bun --cpu-prof` (a separate run, since profiling slows it down).
  * JSC's sampler catches a thread more readily while it is in a system call, so the profile
@@ -40,7 +45,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import type { Subprocess } from "bun";
 import { type CpuProfile, type ProfileEntry, summarizeProfile } from "./collector/cpu-profile.ts";
-import type { ServerReady } from "./collector/servers.ts";
+import { BENCH_STREAMS, type ServerReady } from "./collector/servers.ts";
 
 const { values: args } = parseArgs({
   args: process.argv.slice(2),
@@ -92,6 +97,69 @@ async function spawnServer(serverArgs: readonly string[], bunFlags: readonly str
       const exited = await Promise.race([proc.exited.then(() => true), Bun.sleep(10_000).then(() => false)]);
       if (!exited) {
         proc.kill();
+        await proc.exited;
+      }
+    },
+  };
+}
+
+/**
+ * `furrow collector` itself (the CLI, JSON logs) on the Kinesis engine at `endpoint`, with `flags`
+ * added; its URL is read from the `started` log record. Stopped with SIGTERM, killed after 10 s.
+ */
+async function spawnCliCollector(endpoint: string, flags: readonly string[], dir: string): Promise<Child> {
+  const config = join(dir, "collector.json");
+  await Bun.write(config, JSON.stringify({ preTerminationPeriod: 0 }));
+  const proc = Bun.spawn(
+    [
+      process.execPath,
+      "src/cli/main.ts",
+      "collector",
+      ...flags,
+      "--config",
+      config,
+      "--sink",
+      "kinesis",
+      "--kinesis-endpoint",
+      endpoint,
+      "--good",
+      BENCH_STREAMS.good,
+      "--bad",
+      BENCH_STREAMS.bad,
+      "--interface",
+      "127.0.0.1",
+      "--port",
+      "0",
+      "--log-format",
+      "json",
+    ],
+    { stdin: "ignore", stdout: "ignore", stderr: "pipe", cwd: ROOT },
+  );
+  const reader = proc.stderr.getReader();
+  const decoder = new TextDecoder();
+  let text = "";
+  let url: string | undefined;
+  while (url === undefined) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error(`furrow collector ${flags.join(" ")} exited before it listened:\n${text}`);
+    text += decoder.decode(value, { stream: true });
+    for (const line of text.split("\n").slice(0, -1)) {
+      const record = JSON.parse(line) as { event?: string; url?: string };
+      if (record.event === "started") url = record.url;
+    }
+  }
+  // Keep reading, so a full pipe never blocks the collector's logging.
+  void (async () => {
+    for (;;) if ((await reader.read()).done) break;
+  })();
+  return {
+    url,
+    pid: proc.pid,
+    async stop() {
+      proc.kill("SIGTERM");
+      const exited = await Promise.race([proc.exited.then(() => true), Bun.sleep(10_000).then(() => false)]);
+      if (!exited) {
+        proc.kill("SIGKILL");
         await proc.exited;
       }
     },
@@ -373,6 +441,19 @@ async function main(): Promise<void> {
       rows.push({ name, bare: bareRun, collector: await measure(c, script, [], true, engine) });
       await c.stop();
     }
+    const dir = await mkdtemp(join(tmpdir(), "furrow-collector-ack-"));
+    try {
+      for (const [name, script, bareRun] of [
+        ["GET /i → kin. + ack", PIXEL_LUA, bareGet],
+        ["POST tp2 → kin. + ack", TP2_LUA, barePost],
+      ] as const) {
+        const c = await spawnCliCollector(engine.url, ["--acknowledge-after-write"], dir);
+        rows.push({ name, bare: bareRun, collector: await measure(c, script, [], true, engine) });
+        await c.stop();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
     await engine.stop();
   }
 
@@ -387,6 +468,16 @@ async function main(): Promise<void> {
       `${(bareGet.cpuMicrosPerRequest / getXff.cpuMicrosPerRequest).toFixed(2)}×` +
       (rounds > 1 ? ` (medians of ${rounds} rounds)` : ""),
   );
+  for (const kind of ["GET /i", "POST tp2"]) {
+    const off = rows.find((r) => r.name === `${kind} → kinesalite`)?.collector;
+    const on = rows.find((r) => r.name === `${kind} → kin. + ack`)?.collector;
+    if (off === undefined || on === undefined) continue;
+    console.log(
+      `${kind} → kinesalite, acknowledgeAfterWrite on ÷ off: ${(on.wrk.rps / off.wrk.rps).toFixed(2)}× requests/s, ` +
+        `${(on.cpuMicrosPerRequest / off.cpuMicrosPerRequest).toFixed(2)}× CPU per request, ` +
+        `p50 ${fmtMs(on.wrk.p50Ms)} ms vs ${fmtMs(off.wrk.p50Ms)} ms, p99 ${fmtMs(on.wrk.p99Ms)} ms vs ${fmtMs(off.wrk.p99Ms)} ms`,
+    );
+  }
 
   if (!args["no-profile"]) {
     const dir = await mkdtemp(join(tmpdir(), "furrow-collector-prof-"));

@@ -1,18 +1,47 @@
 /**
  * @module
  * The `furrow` command: dispatches to one sub-command by its leading words. It is the only place
- * that binds commands to the process (stdin, stdout, signals, exit code).
+ * that binds commands to the process (stdin, stdout, signals, exit code). Signal handlers are its
+ * first act, before any command loads, so SIGINT/SIGTERM stop cleanly from the first moment.
  */
-import { type Command, type CommandIO, UsageError } from "./command.ts";
-import { collectorCommand } from "./commands/collector.ts";
-import { enrichCommand } from "./commands/enrich.ts";
-import { decodeEnrichedCommand } from "./commands/enriched.ts";
-import { igluCommands } from "./commands/iglu.ts";
-import { postgresLoaderCommand } from "./commands/postgres-loader.ts";
-import { decodeRawCommand, encodeRawCommand } from "./commands/raw.ts";
-import { replayCommand } from "./commands/replay.ts";
-import { s3LoaderCommand } from "./commands/s3-loader.ts";
-import { upCommand } from "./commands/up.ts";
+import type { Command, CommandIO } from "./command.ts";
+
+/**
+ * Resolves at the first SIGINT or SIGTERM. Run as the program, the handlers go in before the
+ * commands load (the AWS SDK, Hono, the engines take a while): until a handler exists a signal
+ * kills the process with 143, so a stop during start-up would not be the clean exit 0 it is later.
+ * The imports below are dynamic for that reason; static ones would be evaluated first.
+ */
+const stopSignal: Promise<void> | undefined = import.meta.main
+  ? new Promise<void>((resolve) => {
+      process.once("SIGINT", () => resolve());
+      process.once("SIGTERM", () => resolve());
+    })
+  : undefined;
+
+const [
+  { UsageError },
+  { collectorCommand },
+  { enrichCommand },
+  { decodeEnrichedCommand },
+  { igluCommands },
+  { postgresLoaderCommand },
+  { decodeRawCommand, encodeRawCommand },
+  { replayCommand },
+  { s3LoaderCommand },
+  { upCommand },
+] = await Promise.all([
+  import("./command.ts"),
+  import("./commands/collector.ts"),
+  import("./commands/enrich.ts"),
+  import("./commands/enriched.ts"),
+  import("./commands/iglu.ts"),
+  import("./commands/postgres-loader.ts"),
+  import("./commands/raw.ts"),
+  import("./commands/replay.ts"),
+  import("./commands/s3-loader.ts"),
+  import("./commands/up.ts"),
+]);
 
 export const commands: readonly Command[] = [
   upCommand,
@@ -78,16 +107,12 @@ export async function runCli(argv: readonly string[], io: CommandIO): Promise<nu
   }
 }
 
-if (import.meta.main) {
-  const stopped = new Promise<void>((resolve) => {
-    process.once("SIGINT", () => resolve());
-    process.once("SIGTERM", () => resolve());
-  });
+if (stopSignal !== undefined) {
   const io: CommandIO = {
     stdin: Bun.stdin.stream(),
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
-    stopped,
+    stopped: stopSignal,
   };
   const code = await runCli(process.argv.slice(2), io);
   process.exit(code);

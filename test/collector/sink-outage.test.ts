@@ -142,6 +142,7 @@ test("an outage of the stream loses no accepted event: 503 + Retry-After while d
       port: 0,
       preTerminationPeriod: 0,
       backPressure: {
+        ...config.backPressure,
         enabled: true,
         retryAfterSeconds: RETRY_AFTER_SECONDS,
         maxBufferedBytes: MAX_BUFFERED_BYTES,

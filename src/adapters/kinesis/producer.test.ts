@@ -189,6 +189,32 @@ describe("KinesisProducer flush policy", () => {
   });
 });
 
+describe("KinesisProducer sendWhenIdle", () => {
+  test("a write is sent at once, without the clock moving; later ones gather while every slot is out", async () => {
+    const { client, producer } = setup({ sendWhenIdle: true, maxInFlightRequests: 1 });
+    const first = watch(producer.write([rec("a", "k1")]));
+    await settle();
+    expect(client.puts().map((c) => c.texts)).toEqual([["a"]]);
+    const later = [watch(producer.write([rec("b", "k2")])), watch(producer.write([rec("c", "k3")]))];
+    await settle();
+    expect(client.puts().length).toBe(1);
+    ok(client.puts()[0]!);
+    await settle();
+    expect(first.settled && first.error === undefined).toBe(true);
+    expect(client.puts().map((c) => c.texts)).toEqual([["a"], ["b", "c"]]);
+    ok(client.puts()[1]!);
+    await settle();
+    expect(later.every((w) => w.settled && w.error === undefined)).toBe(true);
+  });
+
+  test("without it, nothing is sent before the time limit", async () => {
+    const { client, producer } = setup({ maxInFlightRequests: 1 });
+    void producer.write([rec("a")]);
+    await settle();
+    expect(client.puts().length).toBe(0);
+  });
+});
+
 describe("KinesisProducer retries", () => {
   test("a partial failure retries only the failed entries, in order, after the backoff", async () => {
     const { clock, client, producer } = setup();

@@ -102,6 +102,13 @@ export interface KinesisProducerOptions {
    * Skipped while PutRecords calls succeed, which prove it already; 0 turns the check off.
    */
   readonly healthCheckIntervalMs?: number;
+  /**
+   * Send records as soon as a request slot is free instead of when the flush policy says, for
+   * callers that wait on `write()` (the collector acknowledging after the write). Records still
+   * gather into one request while all `maxInFlightRequests` calls are out, so under load batches
+   * grow with the rate; the policy's limits still cap each request. Off by default.
+   */
+  readonly sendWhenIdle?: boolean;
   readonly clock?: ProducerClock;
   /** Jitter source in [0, 1); `Math.random` by default. */
   readonly random?: () => number;
@@ -209,6 +216,7 @@ export class KinesisProducer implements RecordSink {
   readonly #maxInFlight: number;
   readonly #requestTimeoutMs: number;
   readonly #healthCheckIntervalMs: number;
+  readonly #sendWhenIdle: boolean;
   readonly #clock: ProducerClock;
   readonly #random: () => number;
   /** How far a cut looks past records whose key is in flight. */
@@ -272,6 +280,7 @@ export class KinesisProducer implements RecordSink {
     this.#maxInFlight = Math.max(1, options.maxInFlightRequests ?? 4);
     this.#requestTimeoutMs = options.requestTimeoutMs ?? 6_000;
     this.#healthCheckIntervalMs = options.healthCheckIntervalMs ?? 1_000;
+    this.#sendWhenIdle = options.sendWhenIdle ?? false;
     this.#clock = options.clock ?? SYSTEM_CLOCK;
     this.#random = options.random ?? Math.random;
     this.#lookAhead = 4 * KINESIS_PUT_RECORDS_LIMITS.maxRecordsPerRequest;
@@ -417,7 +426,7 @@ export class KinesisProducer implements RecordSink {
   #dueIn(now: number): number {
     const oldest = this.#queue[this.#head];
     if (!oldest) return Number.POSITIVE_INFINITY;
-    if (oldest.ticket.id <= this.#forcedUntil || this.#closing) return 0;
+    if (this.#sendWhenIdle || oldest.ticket.id <= this.#forcedUntil || this.#closing) return 0;
     return flushDelayMs(
       { records: this.#unsentRecords, bytes: this.#unsentBytes, oldestAt: oldest.queuedAt },
       now,

@@ -23,6 +23,13 @@
  * the response from a prepared header set, and hands its records to the sink without waiting for
  * the stream's acknowledgement, as Snowplow does; write failures are counted and logged.
  *
+ * With `backPressure.acknowledgeAfterWrite` a tracking request is answered only once the sinks
+ * acknowledged every record it produced (good and bad, each piece of a split batch), so a collector
+ * killed right after answering has lost nothing it answered 2xx for. A refused write, or none
+ * within `acknowledgeTimeout`, answers 503 with `Retry-After`: the tracker sends the events again,
+ * and a record that was written late anyway is an at-least-once duplicate the loaders drop by
+ * event id. Without the option the hot path is exactly as described above.
+ *
  * Back-pressure is logged by episode, not by request: one warning when the first request is
  * refused (naming the sink and why), one record when requests are accepted again (with how many
  * were refused meanwhile), so a stalled stream shows as two lines, not thousands.
@@ -136,6 +143,8 @@ export function createCollectorApp(deps: CollectorAppDeps): CollectorApp {
   const metrics = deps.metrics ?? new CollectorMetrics();
   const logger = deps.logger ?? silentLogger;
   const backPressure = config.backPressure.enabled;
+  const acknowledge = config.backPressure.acknowledgeAfterWrite;
+  const acknowledgeTimeout = config.backPressure.acknowledgeTimeout;
   const retryAfter = String(config.backPressure.retryAfterSeconds);
   const drop = config.networking.dropPayloadSize;
   const hsts = config.hsts.enable
@@ -241,6 +250,33 @@ export function createCollectorApp(deps: CollectorAppDeps): CollectorApp {
     });
   };
 
+  /** The 503 of back-pressure when a sink cannot take the records now, else undefined. */
+  const refusal = (
+    good: readonly Uint8Array[],
+    bad: readonly Uint8Array[],
+    key: string,
+    request: Request,
+  ): Response | undefined => {
+    let goodBytes = 0;
+    for (const r of good) goodBytes += r.length + key.length;
+    let badBytes = 0;
+    for (const r of bad) badBytes += r.length + key.length;
+    if (
+      (good.length > 0 && !sinkReady(goodSink, goodBytes)) ||
+      (bad.length > 0 && !sinkReady(badSink, badBytes))
+    ) {
+      return unavailable(
+        request.headers.get("origin"),
+        () =>
+          (good.length > 0 ? sinkProblem("good", goodSink, goodBytes) : null) ??
+          sinkProblem("bad", badSink, badBytes) ??
+          "a sink could not take the records",
+      );
+    }
+    if (refusedBefore !== null) accepting(refusedBefore);
+    return undefined;
+  };
+
   /** Writes the outcome's records and builds its response, or 503 when a sink cannot take them. */
   const commit = (outcome: TrackingOutcome, request: Request): Response => {
     const records = outcome.records;
@@ -248,23 +284,8 @@ export function createCollectorApp(deps: CollectorAppDeps): CollectorApp {
       const key = outcome.partitionKey;
       const { good, bad } = records;
       if (backPressure) {
-        let goodBytes = 0;
-        for (const r of good) goodBytes += r.length + key.length;
-        let badBytes = 0;
-        for (const r of bad) badBytes += r.length + key.length;
-        if (
-          (good.length > 0 && !sinkReady(goodSink, goodBytes)) ||
-          (bad.length > 0 && !sinkReady(badSink, badBytes))
-        ) {
-          return unavailable(
-            request.headers.get("origin"),
-            () =>
-              (good.length > 0 ? sinkProblem("good", goodSink, goodBytes) : null) ??
-              sinkProblem("bad", badSink, badBytes) ??
-              "a sink could not take the records",
-          );
-        }
-        if (refusedBefore !== null) accepting(refusedBefore);
+        const refused = refusal(good, bad, key, request);
+        if (refused !== undefined) return refused;
       }
       // Not awaited: the stream acknowledges in its own time, as with Snowplow's Kinesis sink.
       if (good.length === 1) {
@@ -281,9 +302,13 @@ export function createCollectorApp(deps: CollectorAppDeps): CollectorApp {
         metrics.records.bad += batch.length;
       }
     }
+    return answer(outcome);
+  };
+
+  /** The tracking answer of `o`: pixel, "ok", redirect or empty, with its cookies and CORS. */
+  const answer = (o: TrackingOutcome): Response => {
     // Start from the prepared headers of this kind of answer and set only what varies: copying a
     // Headers is about half the cost of building one from five names and values.
-    const o = outcome;
     const res = new Response(o.body === "pixel" ? PIXEL : o.body === "ok" ? "ok" : null, {
       status: o.status,
       headers: templates[o.body][o.noCache ? 1 : 0],
@@ -296,6 +321,110 @@ export function createCollectorApp(deps: CollectorAppDeps): CollectorApp {
     if (o.location !== undefined) headers.set("location", o.location);
     return res;
   };
+
+  /** Whether `write` was acknowledged; a refusal is counted and logged as without the option. */
+  const written = (write: Promise<void>, role: SinkRole, count: number): Promise<boolean> =>
+    write.then(
+      () => true,
+      (e) => {
+        failed(role, count)(e);
+        return false;
+      },
+    );
+
+  /** Unacknowledged answers so far when the current episode of them began; null while acknowledging. */
+  let unacknowledgedBefore: number | null = null;
+  /** 503 for records the sinks did not acknowledge: the tracker sends them again. */
+  const unacknowledged = (origin: string | null, why: string): Response => {
+    if (unacknowledgedBefore === null) {
+      unacknowledgedBefore = metrics.unacknowledgedRequests;
+      logger.warn(`answering 503 with Retry-After ${retryAfter} s: ${why}`, { event: "acknowledge-failed" });
+    }
+    metrics.unacknowledgedRequests++;
+    return respond("Service Unavailable", 503, {
+      "Retry-After": retryAfter,
+      "Access-Control-Allow-Origin": allowedOrigin(origin ?? undefined),
+      "Access-Control-Allow-Credentials": "true",
+      "Content-Type": TEXT,
+    });
+  };
+
+  /** Waits for `acks` at most `acknowledgeTimeout`: the answer once all are true, else a 503. */
+  const afterAcknowledgement = async (
+    acks: Promise<boolean>,
+    outcome: TrackingOutcome,
+    origin: string | null,
+  ): Promise<Response> => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timedOut = new Promise<"timeout">((resolve) => {
+      timer = setTimeout(() => resolve("timeout"), acknowledgeTimeout);
+    });
+    const result = await Promise.race([acks, timedOut]);
+    clearTimeout(timer);
+    if (result === true) {
+      if (unacknowledgedBefore !== null) {
+        const refused = metrics.unacknowledgedRequests - unacknowledgedBefore;
+        unacknowledgedBefore = null;
+        logger.info(`writes acknowledged again after ${refused} request(s) answered 503`, {
+          event: "acknowledge-recovered",
+          refused,
+        });
+      }
+      return answer(outcome);
+    }
+    return unacknowledged(
+      origin,
+      result === "timeout"
+        ? `a sink did not acknowledge a request's records within ${acknowledgeTimeout} ms`
+        : "a sink refused a request's records",
+    );
+  };
+
+  /**
+   * `commit` with `acknowledgeAfterWrite`: the same records and checks, answered once every record
+   * the request produced (good and bad, each SplitBatch piece) is acknowledged.
+   */
+  const commitAcknowledged = (outcome: TrackingOutcome, request: Request): Response | Promise<Response> => {
+    const records = outcome.records;
+    if (records === undefined) return answer(outcome);
+    const key = outcome.partitionKey;
+    const { good, bad } = records;
+    if (backPressure) {
+      const refused = refusal(good, bad, key, request);
+      if (refused !== undefined) return refused;
+    }
+    let goodAck: Promise<boolean> | undefined;
+    let badAck: Promise<boolean> | undefined;
+    if (good.length > 0) {
+      goodAck = written(
+        goodSink.write(good.map((data) => ({ data, partitionKey: key }))),
+        "good",
+        good.length,
+      );
+      metrics.records.good += good.length;
+    }
+    if (bad.length > 0) {
+      badAck = written(badSink.write(bad.map((data) => ({ data, partitionKey: key }))), "bad", bad.length);
+      metrics.records.bad += bad.length;
+    }
+    const acks =
+      goodAck !== undefined && badAck !== undefined
+        ? Promise.all([goodAck, badAck]).then(([g, b]) => g && b)
+        : (goodAck ?? badAck);
+    if (acks === undefined) return answer(outcome);
+    return afterAcknowledgement(acks, outcome, request.headers.get("origin"));
+  };
+
+  /** Times a tracking answer that may still be waiting for the sinks. */
+  const timedLater = (
+    route: RouteMetrics,
+    method: string,
+    started: number,
+    res: Response | Promise<Response>,
+  ): Response | Promise<Response> =>
+    res instanceof Response
+      ? timed(route, method, started, res)
+      : res.then((r) => timed(route, method, started, r));
 
   /** Snowplow rejects a literal `/r/<x>` (any method) when default redirects are off. */
   const redirectsDisabled = (path: string): boolean =>
@@ -314,7 +443,7 @@ export function createCollectorApp(deps: CollectorAppDeps): CollectorApp {
     recordedPath: string,
     route: RouteMetrics,
     started: number,
-  ): Response => {
+  ): Response | Promise<Response> => {
     if (backPressure && !goodSink.isHealthy()) {
       return timed(route, req.method, started, unavailable(req.headers.get("origin"), goodUnhealthy));
     }
@@ -328,7 +457,9 @@ export function createCollectorApp(deps: CollectorAppDeps): CollectorApp {
       remoteAddress: () => server?.requestIP?.(req)?.address,
       pixelExpected: true,
     };
-    return timed(route, req.method, started, commit(tracking.track(tracked, clock.now()), req));
+    const outcome = tracking.track(tracked, clock.now());
+    if (acknowledge) return timedLater(route, req.method, started, commitAcknowledged(outcome, req));
+    return timed(route, req.method, started, commit(outcome, req));
   };
 
   const trackPost = async (
@@ -356,7 +487,9 @@ export function createCollectorApp(deps: CollectorAppDeps): CollectorApp {
       remoteAddress: () => server?.requestIP?.(req)?.address,
       pixelExpected: false,
     };
-    return timed(route, "POST", started, commit(tracking.track(tracked, clock.now()), req));
+    const outcome = tracking.track(tracked, clock.now());
+    if (acknowledge) return timedLater(route, "POST", started, commitAcknowledged(outcome, req));
+    return timed(route, "POST", started, commit(outcome, req));
   };
   const tooLarge = (route: RouteMetrics, started: number): Response => {
     metrics.oversizedBodies++;

@@ -53,7 +53,15 @@ describe("defaults", () => {
       enabled: true,
       retryAfterSeconds: 5,
       maxBufferedBytes: 64 * 1024 * 1024,
+      acknowledgeAfterWrite: false,
+      acknowledgeTimeout: 10_000,
     });
+  });
+
+  test("backPressure.acknowledgeAfterWrite and its timeout, in HOCON's forms", () => {
+    const c = parse({ backPressure: { acknowledgeAfterWrite: "on", acknowledgeTimeout: "3 seconds" } });
+    expect(c.backPressure.acknowledgeAfterWrite).toBe(true);
+    expect(c.backPressure.acknowledgeTimeout).toBe(3_000);
   });
 
   test("the Kinesis sink's defaults", () => {
@@ -247,6 +255,14 @@ describe("errors name the setting in one line", () => {
     [
       { backPressure: { retryAfterSeconds: -1 } },
       "config file c.json: backPressure.retryAfterSeconds: must be at least 0",
+    ],
+    [
+      { backPressure: { acknowledgeTimeout: 0 } },
+      "config file c.json: backPressure.acknowledgeTimeout: must be at least 1 ms",
+    ],
+    [
+      { backPressure: { acknowledgeAfterWrite: 1 } },
+      "config file c.json: backPressure.acknowledgeAfterWrite: expected true or false, got 1",
     ],
     [[], "config file c.json: expected a JSON object of settings"],
   ])("%j", (json, message) => {

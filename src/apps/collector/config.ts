@@ -83,6 +83,16 @@ export interface BackPressureConfig {
   readonly retryAfterSeconds: number;
   /** Bytes a sink may hold unacknowledged before the collector refuses requests; 64 MiB. */
   readonly maxBufferedBytes: number;
+  /**
+   * Answer a tracking request only once its sinks acknowledged every record it produced, so a
+   * collector killed after answering has lost nothing it accepted (Snowplow answers first). A
+   * failed write or one slower than `acknowledgeTimeout` answers 503 with `Retry-After`; the
+   * tracker retries, and a record written late becomes a duplicate the loaders drop by event id.
+   * Off by default, as in Snowplow.
+   */
+  readonly acknowledgeAfterWrite: boolean;
+  /** Milliseconds a request waits for the acknowledgement with `acknowledgeAfterWrite`; 10 s. */
+  readonly acknowledgeTimeout: number;
 }
 
 export interface CollectorConfig {
@@ -168,7 +178,13 @@ export function defaultCollectorConfig(streams: {
     enableDefaultRedirect: false,
     redirectDomains: [],
     preTerminationPeriod: 10_000,
-    backPressure: { enabled: true, retryAfterSeconds: 5, maxBufferedBytes: 64 * 1024 * 1024 },
+    backPressure: {
+      enabled: true,
+      retryAfterSeconds: 5,
+      maxBufferedBytes: 64 * 1024 * 1024,
+      acknowledgeAfterWrite: false,
+      acknowledgeTimeout: 10_000,
+    },
   };
 }
 
@@ -605,7 +621,13 @@ export function parseCollectorConfig(json: unknown, context: CollectorConfigCont
   };
 
   const bp = root.section("backPressure");
-  bp?.only(["enabled", "retryAfterSeconds", "maxBufferedBytes"]);
+  bp?.only([
+    "enabled",
+    "retryAfterSeconds",
+    "maxBufferedBytes",
+    "acknowledgeAfterWrite",
+    "acknowledgeTimeout",
+  ]);
   const dbp = defaults.backPressure;
 
   const port = root.int("port", defaults.port, 0, 65535);
@@ -644,8 +666,13 @@ export function parseCollectorConfig(json: unknown, context: CollectorConfigCont
       enabled: bp?.bool("enabled", dbp.enabled) ?? dbp.enabled,
       retryAfterSeconds: bp?.int("retryAfterSeconds", dbp.retryAfterSeconds, 0) ?? dbp.retryAfterSeconds,
       maxBufferedBytes: bp?.int("maxBufferedBytes", dbp.maxBufferedBytes, 1) ?? dbp.maxBufferedBytes,
+      acknowledgeAfterWrite:
+        bp?.bool("acknowledgeAfterWrite", dbp.acknowledgeAfterWrite) ?? dbp.acknowledgeAfterWrite,
+      acknowledgeTimeout:
+        bp?.duration("acknowledgeTimeout", dbp.acknowledgeTimeout) ?? dbp.acknowledgeTimeout,
     },
   };
+  if (config.backPressure.acknowledgeTimeout < 1) bp!.fail("acknowledgeTimeout", "must be at least 1 ms");
   if (config.cookieBounce.fallbackNetworkUserId.length > MAX_PARTITION_KEY_LENGTH) {
     bounceSection!.fail("fallbackNetworkUserId", "is implausibly long");
   }
@@ -660,6 +687,8 @@ export interface CollectorOverrides {
   readonly bad?: string;
   readonly region?: string;
   readonly kinesisEndpoint?: string;
+  /** `--acknowledge-after-write`: turns `backPressure.acknowledgeAfterWrite` on. */
+  readonly acknowledgeAfterWrite?: boolean;
 }
 
 /** `config` with flag values applied; flags win over the file. */
@@ -679,5 +708,8 @@ export function applyOverrides(config: CollectorConfig, o: CollectorOverrides): 
       good: stream(config.streams.good, o.good),
       bad: stream(config.streams.bad, o.bad),
     },
+    backPressure: o.acknowledgeAfterWrite
+      ? { ...config.backPressure, acknowledgeAfterWrite: true }
+      : config.backPressure,
   };
 }

@@ -110,6 +110,8 @@ async function kinesisSinks(config: CollectorConfig): Promise<CollectorSinks> {
         unhealthyAfterFailures: stream.backoffPolicy.maxRetries,
       },
       maxBufferedBytes: config.backPressure.maxBufferedBytes,
+      // A request waits on its records' acknowledgement: send them now, not after `timeLimit`.
+      sendWhenIdle: config.backPressure.acknowledgeAfterWrite,
     });
   const goodClient = kinesisClientFor(config.streams.good);
   const badClient = kinesisClientFor(config.streams.bad);

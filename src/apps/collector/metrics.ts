@@ -103,6 +103,8 @@ export class CollectorMetrics {
   backPressureRefusals = 0;
   /** Bodies refused with 413. */
   oversizedBodies = 0;
+  /** With `acknowledgeAfterWrite`: tracking requests answered 503 because a write failed or timed out. */
+  unacknowledgedRequests = 0;
 
   /** The metrics of `route`, created on first use; handlers fetch theirs once, up front. */
   route(route: string): RouteMetrics {
@@ -145,6 +147,10 @@ export class CollectorMetrics {
     out += "# HELP furrow_collector_oversized_bodies_total Request bodies refused with 413.\n";
     out += "# TYPE furrow_collector_oversized_bodies_total counter\n";
     out += `furrow_collector_oversized_bodies_total ${this.oversizedBodies}\n`;
+    out +=
+      "# HELP furrow_collector_unacknowledged_requests_total Tracking requests answered 503 because their records were not acknowledged in time (acknowledgeAfterWrite).\n";
+    out += "# TYPE furrow_collector_unacknowledged_requests_total counter\n";
+    out += `furrow_collector_unacknowledged_requests_total ${this.unacknowledgedRequests}\n`;
     for (const g of this.#gauges) {
       out += `# HELP ${g.name} ${g.help}\n# TYPE ${g.name} ${g.type}\n`;
       for (const [labels, value] of g.samples()) {

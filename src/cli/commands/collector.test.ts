@@ -12,7 +12,12 @@ import { decodeBase64 } from "../../core/thrift/base64.ts";
 import { decodeCollectorPayload } from "../../core/thrift/collector-payload.ts";
 import type { CommandIO } from "../command.ts";
 import { runCli } from "../main.ts";
-import { resolveCollectorConfig, resolveMicroSettings, runCollector } from "./collector.ts";
+import {
+  loadCollectorSettings,
+  resolveCollectorConfig,
+  resolveMicroSettings,
+  runCollector,
+} from "./collector.ts";
 
 /** A CommandIO whose output is kept, with a stop button and a wait for stderr text. */
 function testIo() {
@@ -80,6 +85,24 @@ describe("resolveCollectorConfig", () => {
     expect(c.streams.bad.name).toBe("b");
     expect(c.streams.good.region).toBe("us-west-2");
     expect(c.streams.bad.customEndpoint).toBe("http://127.0.0.1:4567");
+  });
+
+  test("--acknowledge-after-write turns the option on over the file; the file's timeout stays", async () => {
+    const file = {
+      path: "c.json",
+      text: JSON.stringify({
+        backPressure: { acknowledgeAfterWrite: false, acknowledgeTimeout: "2 seconds" },
+      }),
+    };
+    const off = resolveCollectorConfig({ file, flags: {} });
+    expect(off.backPressure.acknowledgeAfterWrite).toBe(false);
+    const on = resolveCollectorConfig({ file, flags: {}, acknowledgeAfterWrite: true });
+    expect(on.backPressure).toMatchObject({ acknowledgeAfterWrite: true, acknowledgeTimeout: 2_000 });
+    const fromArgv = await loadCollectorSettings(["--acknowledge-after-write"], process.cwd());
+    expect(fromArgv.config.backPressure.acknowledgeAfterWrite).toBe(true);
+    expect((await loadCollectorSettings([], process.cwd())).config.backPressure.acknowledgeAfterWrite).toBe(
+      false,
+    );
   });
 
   test.each([

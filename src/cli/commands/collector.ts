@@ -59,6 +59,7 @@ export const COLLECTOR_FLAGS = {
   region: { type: "string" },
   "kinesis-endpoint": { type: "string" },
   micro: { type: "boolean" },
+  "acknowledge-after-write": { type: "boolean" },
   enriched: { type: "string" },
   "iglu-config": { type: "string" },
   ...LOG_FLAGS,
@@ -66,7 +67,11 @@ export const COLLECTOR_FLAGS = {
 
 /** Where the raw values come from; `loadCollectorConfig` reads them from the process. */
 export interface CollectorConfigSources {
-  readonly flags: Partial<Record<Exclude<keyof typeof COLLECTOR_FLAGS, "micro">, string>>;
+  readonly flags: Partial<
+    Record<Exclude<keyof typeof COLLECTOR_FLAGS, "micro" | "acknowledge-after-write">, string>
+  >;
+  /** `--acknowledge-after-write`: on whatever the file says. */
+  readonly acknowledgeAfterWrite?: boolean;
   /** The file named by `--config`, already read. */
   readonly file?: ConfigFile;
 }
@@ -111,6 +116,7 @@ export function resolveCollectorConfig(sources: CollectorConfigSources): Collect
     overrides[role] = name;
   }
   if (flags.region !== undefined) overrides.region = flags.region;
+  if (sources.acknowledgeAfterWrite) overrides.acknowledgeAfterWrite = true;
   const endpoint = endpointFlag("kinesis-endpoint", flags["kinesis-endpoint"]);
   if (endpoint !== undefined) overrides.kinesisEndpoint = endpoint;
   try {
@@ -194,8 +200,8 @@ export async function loadCollectorSettings(
   let settings: Omit<CollectorSettings, "log"> | undefined;
   try {
     const file = await readConfigFile(values.config, cwd);
-    const { micro, ...flags } = values;
-    const config = resolveCollectorConfig({ flags, file });
+    const { micro, "acknowledge-after-write": acknowledgeAfterWrite, ...flags } = values;
+    const config = resolveCollectorConfig({ flags, file, acknowledgeAfterWrite });
     settings = { config, micro: resolveMicroSettings({ ...flags, micro }, config) };
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
@@ -319,7 +325,8 @@ Flags (they override the config file):
                            interface, port, paths, cookie, doNotTrackCookie, cookieBounce,
                            crossDomain, rootResponse, cors, hsts, networking, streams,
                            enableDefaultRedirect, redirectDomains, preTerminationPeriod, plus
-                           backPressure {enabled, retryAfterSeconds, maxBufferedBytes}
+                           backPressure {enabled, retryAfterSeconds, maxBufferedBytes,
+                           acknowledgeAfterWrite, acknowledgeTimeout}
   --interface ADDR         address to listen on (default 0.0.0.0)
   --port N                 port to listen on (default 8080; 0 picks a free one)
   --sink KIND              kinesis or stdout (default: streams.sink.enabled, else stdout)
@@ -328,6 +335,11 @@ Flags (they override the config file):
   --stage NAME             stage whose stream names are the defaults (default local)
   --region REGION          Kinesis region (default streams.sink.region, else us-east-1)
   --kinesis-endpoint URL   a Kinesis-compatible endpoint, e.g. the one \`furrow up\` prints
+  --acknowledge-after-write
+                           answer a tracking request only once the stream acknowledged its
+                           records (503 + Retry-After if that fails or takes longer than
+                           backPressure.acknowledgeTimeout, 10 s by default), so nothing answered
+                           2xx is lost if the collector dies; costs a round trip to the stream
   --micro                  also serve Snowplow Micro's API (/micro/all, /micro/good, /micro/bad,
                            /micro/reset, /micro/iglu/…) and a console at /micro/ui, fed from the
                            raw, enriched and bad-1 streams (needs the kinesis sink)

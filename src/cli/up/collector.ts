@@ -7,6 +7,11 @@
  * Records are sent to the stream after at most 200 ms instead of Snowplow's 5 s: locally a
  * tracker's events should show up at once, and kinesalite takes small batches easily.
  *
+ * It acknowledges after the write (`backPressure.acknowledgeAfterWrite`): a tracking request is
+ * answered once the raw stream holds its records, so stopping or killing `furrow up` never loses
+ * an event a tracker was told was collected. Locally that promise is worth a few milliseconds a
+ * request; the producer then sends as soon as it can instead of waiting out the 200 ms.
+ *
  * It also serves Snowplow Micro's API and the console under `/micro/`, fed from the raw, enriched
  * and bad-1 streams (`apps/micro`), with `/micro/iglu/…` answered by the Iglu part's resolver. The
  * feed starts before the collector, so it sees every record the collector writes.
@@ -75,7 +80,7 @@ export function collectorPart(
             // Nothing balances load in front of it: stop at once.
             preTerminationPeriod: 0,
             streams: { ...base.streams, good: sink(base.streams.good), bad: sink(base.streams.bad) },
-            backPressure: { ...base.backPressure, enabled: true },
+            backPressure: { ...base.backPressure, enabled: true, acknowledgeAfterWrite: true },
           },
           stdout: () => {},
           stderr: (text) => pipeline.log(text.replace(/\n$/, "")),
