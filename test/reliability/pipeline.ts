@@ -34,10 +34,9 @@ import { provisionTopology } from "../../src/adapters/provision-topology.ts";
 import { s3Client } from "../../src/adapters/s3/client.ts";
 import { furrowTopology, type Topology } from "../../src/core/topology.ts";
 import { startWireProxy, type WireProxy } from "../postgres-loader/wire-proxy.ts";
+import { REAL_POSTGRES } from "../support/real-postgres.ts";
 
 export const REGION = "us-east-1";
-/** The machine's PostgreSQL 15 (trust auth); each run creates and drops its own database in it. */
-export const REAL_POSTGRES = "postgres://postgres@127.0.0.1:5432/test";
 
 const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 const fixtures = join(repoRoot, "fixtures");
@@ -62,19 +61,6 @@ export interface ComponentProcess {
   log: string;
   /** Resolves when its standard error is closed. */
   readonly drained: Promise<void>;
-}
-
-/** Why the real PostgreSQL cannot be used, or null when it can. */
-export async function realPostgresProblem(): Promise<string | null> {
-  const sql = postgres(REAL_POSTGRES, { connect_timeout: 3, max: 1, onnotice: () => {} });
-  try {
-    await sql`select 1`;
-    return null;
-  } catch (e) {
-    return (e as Error).message;
-  } finally {
-    await sql.end({ timeout: 1 });
-  }
 }
 
 /** Drops a run's database, whoever is still connected to it. */
@@ -178,6 +164,13 @@ export interface PipelineOptions {
   readonly rawShards: number;
   /** Enrich's KCL lease; a killed worker's shards are taken over after about twice this. */
   readonly enrichLeaseMs: number;
+  /** The loaders' KCL lease (S3 and Postgres), likewise. */
+  readonly loaderLeaseMs: number;
+  /**
+   * The stream workers' `--shutdown-timeout`: a SIGTERM'd worker that cannot finish (its engines
+   * gone) exits 1 after this, before `stop()` resorts to SIGKILL.
+   */
+  readonly shutdownTimeoutMs: number;
   /** The collector's buffer time limit: what a SIGKILL of the collector can lose at most. */
   readonly collectorBufferMs: number;
   /** The S3 loaders write a file after this long. */
@@ -277,12 +270,20 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
   );
 
   const aws = ["--stage", options.stage, "--region", REGION, "--kinesis-endpoint", kinesisProxy.url];
-  const kcl = [...aws, "--dynamodb-endpoint", dynamodbProxy.url];
+  const kcl = [
+    ...aws,
+    "--dynamodb-endpoint",
+    dynamodbProxy.url,
+    "--shutdown-timeout",
+    String(options.shutdownTimeoutMs),
+  ];
+  const loaderLease = ["--lease-duration", String(options.loaderLeaseMs)];
   const s3Loader = (purpose: string) => [
     "s3-loader",
     "--purpose",
     purpose,
     ...kcl,
+    ...loaderLease,
     "--s3-endpoint",
     s3Proxy.url,
     "--time-limit",
@@ -298,6 +299,7 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
     "2",
     ...(purpose === "enriched" ? ["--iglu-config", igluConfig] : []),
     ...kcl,
+    ...loaderLease,
   ];
   const enrichArgs = [
     "enrich",

@@ -20,8 +20,9 @@
  * round) before the kill.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { realPostgresProblem } from "../support/real-postgres.ts";
 import { type Holdings, Ledger, outcome, type Reckoning, reckon } from "./ledger.ts";
-import { type Pipeline, realPostgresProblem, startPipeline } from "./pipeline.ts";
+import { type Pipeline, startPipeline } from "./pipeline.ts";
 import { startTraffic, type Traffic } from "./traffic.ts";
 
 const env = (name: string, fallback: number): number => {
@@ -36,6 +37,10 @@ const TRAFFIC_MS = SECONDS * 1000;
 const budget = (ms: number) => ms + 4 * TRAFFIC_MS;
 const COLLECTOR_BUFFER_MS = 100;
 const ENRICH_LEASE_MS = 3_000;
+/** The loaders' lease: a killed loader's shard is taken over after about twice this. */
+const LOADER_LEASE_MS = 3_000;
+/** Every stream worker's --shutdown-timeout, below the 15 s after which `pipeline.stop()` kills. */
+const SHUTDOWN_TIMEOUT_MS = 10_000;
 /** Poll of the bucket and the tables while a scenario drains. */
 const POLL_MS = 500;
 
@@ -212,6 +217,8 @@ suite("reliability: every accepted event accounted for under faults", () => {
       stage: "rel",
       rawShards: 4,
       enrichLeaseMs: ENRICH_LEASE_MS,
+      loaderLeaseMs: LOADER_LEASE_MS,
+      shutdownTimeoutMs: SHUTDOWN_TIMEOUT_MS,
       collectorBufferMs: COLLECTOR_BUFFER_MS,
       s3TimeLimitMs: 1_000,
     });
@@ -272,8 +279,8 @@ suite("reliability: every accepted event accounted for under faults", () => {
             pipeline.restart("postgres-loader-enriched", "SIGKILL"),
           ]);
         },
-        // KCL's default 10 s lease: the new processes take the shards over after it expires.
-        quietMs: 30_000,
+        // The new processes take the shards over once the dead ones' leases (3 s) expire; the
+        // default quiet time of the drain covers that.
       });
       expectAccounted(row);
     },

@@ -6,12 +6,34 @@ describe("opsSettings", () => {
   test("defaults: text logs at info, no ops server", () => {
     expect(opsSettings({})).toEqual({
       ok: true,
-      value: { format: "text", level: "info", port: null, host: "0.0.0.0" },
+      value: { format: "text", level: "info", port: null, host: "0.0.0.0", shutdownTimeoutMs: 30_000 },
     });
-    expect(opsSettings({ "ops-port": "0", "ops-host": "127.0.0.1", "log-format": "JSON" })).toEqual({
+    expect(
+      opsSettings({
+        "ops-port": "0",
+        "ops-host": "127.0.0.1",
+        "log-format": "JSON",
+        "shutdown-timeout": "5 seconds",
+      }),
+    ).toEqual({
       ok: true,
-      value: { format: "json", level: "info", port: 0, host: "127.0.0.1" },
+      value: { format: "json", level: "info", port: 0, host: "127.0.0.1", shutdownTimeoutMs: 5_000 },
     });
+    expect(opsSettings({ "shutdown-timeout": "1500" })).toMatchObject({
+      ok: true,
+      value: { shutdownTimeoutMs: 1_500 },
+    });
+  });
+
+  test("--shutdown-timeout must be a positive duration", () => {
+    for (const bad of ["0", "-1", "soon", "3 fortnights", ""]) {
+      expect(opsSettings({ "shutdown-timeout": bad })).toEqual({
+        ok: false,
+        error: [
+          `--shutdown-timeout must be a positive duration like "30 seconds" or milliseconds, got '${bad}'`,
+        ],
+      });
+    }
   });
 
   test("every problem, one line each naming its flag", () => {

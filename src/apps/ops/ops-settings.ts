@@ -7,6 +7,10 @@
  * `--ops-port` is off by default: the S3 loader runs three times on one host (raw, enriched, bad)
  * and no fixed port would suit all; 0 picks a free port, which the start-up log line names.
  * Logs default to text, the CLI's long-standing shape; `--log-format json` is for log shippers.
+ *
+ * `--shutdown-timeout` bounds a stream worker's graceful stop (30 s by default, as long as
+ * Kubernetes' default grace period, so a supervisor's SIGKILL rarely has to come): past it the
+ * worker gives up what it could not write, unacknowledged, and exits 1 (see `worker-ops.ts`).
  */
 import {
   createLogger,
@@ -19,6 +23,7 @@ import {
   parseLogLevel,
 } from "../../core/ops/log.ts";
 import { err, ok, type Result } from "../../core/result.ts";
+import { parseDuration } from "../collector/config.ts";
 
 /** The flags, in `node:util` `parseArgs` shape. */
 export const LOG_FLAGS = {
@@ -30,7 +35,11 @@ export const OPS_FLAGS = {
   ...LOG_FLAGS,
   "ops-port": { type: "string" },
   "ops-host": { type: "string" },
+  "shutdown-timeout": { type: "string" },
 } as const;
+
+/** How long a stream worker's graceful stop may take by default. */
+export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 30_000;
 
 export interface LogSettings {
   readonly format: LogFormat;
@@ -41,6 +50,8 @@ export interface OpsSettings extends LogSettings {
   /** Null when `/health` and `/metrics` are not served. */
   readonly port: number | null;
   readonly host: string;
+  /** How long a graceful stop may take before the worker gives up and exits 1. */
+  readonly shutdownTimeoutMs: number;
 }
 
 /** `--log-format` and `--log-level`; each problem one line naming its flag. */
@@ -60,12 +71,13 @@ export function logSettings(values: {
   return problems.length > 0 || format === null || level === null ? err(problems) : ok({ format, level });
 }
 
-/** The log flags plus `--ops-port` and `--ops-host`; every problem, one line each. */
+/** The log flags plus `--ops-port`, `--ops-host` and `--shutdown-timeout`; every problem, one line each. */
 export function opsSettings(values: {
   readonly "log-format"?: string;
   readonly "log-level"?: string;
   readonly "ops-port"?: string;
   readonly "ops-host"?: string;
+  readonly "shutdown-timeout"?: string;
 }): Result<OpsSettings, string[]> {
   const log = logSettings(values);
   const problems = log.ok ? [] : [...log.error];
@@ -81,8 +93,18 @@ export function opsSettings(values: {
   if (values["ops-host"] !== undefined && portFlag === undefined)
     problems.push("--ops-host needs --ops-port");
   if (host === "") problems.push("--ops-host must not be empty");
+  const timeoutFlag = values["shutdown-timeout"];
+  let shutdownTimeoutMs = DEFAULT_SHUTDOWN_TIMEOUT_MS;
+  if (timeoutFlag !== undefined) {
+    const ms = parseDuration(timeoutFlag);
+    if (ms === undefined || !Number.isFinite(ms) || ms <= 0) {
+      problems.push(
+        `--shutdown-timeout must be a positive duration like "30 seconds" or milliseconds, got '${timeoutFlag}'`,
+      );
+    } else shutdownTimeoutMs = ms;
+  }
   if (problems.length > 0 || !log.ok) return err(problems);
-  return ok({ ...log.value, port, host });
+  return ok({ ...log.value, port, host, shutdownTimeoutMs });
 }
 
 /** A logger for `app` writing lines to `write` (standard error, in the CLI). */
@@ -135,6 +157,12 @@ export function opsFlagsHelp(column: number): string {
         "(default: off)",
       ],
       ["--ops-host HOST", "interface for --ops-port (default 0.0.0.0)"],
+      [
+        "--shutdown-timeout D",
+        'longest graceful stop, e.g. "30 seconds" (default) or ms; past it',
+        "what is not written stays unacknowledged (read again by the",
+        "next worker) and the process exits 1",
+      ],
     ],
     column,
   );

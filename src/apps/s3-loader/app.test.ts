@@ -304,10 +304,12 @@ describe("S3LoaderApp", () => {
     store.hang = true;
     const done = watch(app.handle(batch(["a"])));
     await clock.advance(60_000);
+    expect(app.metrics().abandonedBatches).toBe(0);
     app.abandon();
     await clock.advance(0);
     expect(done.settled).toBe(true);
     expect(done.error).toBeInstanceOf(LoaderStoppedError);
+    expect(app.metrics().abandonedBatches).toBe(1);
   });
 
   test("bad rows: files per schema, the loader's own bad rows written before the batch resolves", async () => {

@@ -136,6 +136,8 @@ export interface LoaderMetrics {
   /** Bytes of written files, as stored. */
   readonly bytesWritten: number;
   readonly failedPuts: number;
+  /** Batches given up unwritten (closing past a deadline): never acknowledged, read again later. */
+  readonly abandonedBatches: number;
   readonly heldBatches: number;
   readonly heldRecords: number;
   readonly flushesInProgress: number;
@@ -186,7 +188,14 @@ export class S3LoaderApp {
   /** Aborted when `close()` gives up: retries stop and held batches are rejected. */
   readonly #abandon = new AbortController();
   #consecutiveFailures = 0;
-  readonly #metrics = { recordsLoaded: 0, badRows: 0, filesWritten: 0, bytesWritten: 0, failedPuts: 0 };
+  readonly #metrics = {
+    recordsLoaded: 0,
+    badRows: 0,
+    filesWritten: 0,
+    bytesWritten: 0,
+    failedPuts: 0,
+    abandonedBatches: 0,
+  };
 
   constructor(options: S3LoaderAppOptions) {
     const { buffer } = options;
@@ -318,6 +327,7 @@ export class S3LoaderApp {
         for (const held of batches) held.resolve();
       },
       (error: unknown) => {
+        this.#metrics.abandonedBatches += batches.length;
         this.#emit({ type: "abandoned", batches: batches.length, error });
         for (const held of batches) held.reject(error);
       },

@@ -13,8 +13,9 @@
  * Furrow adds, under `output.s3`/`output.good`: `format` (`gzip`, or `parquet` for enriched
  * events), `naming` (`uuid` as Snowplow 3.x, or `sequence`, see `core/loading/object-key.ts`),
  * `partitioning` (`snowplow` or `hive`: the preset used when `partitionFormat` is absent), and
- * `input.dynamodbCustomEndpoint`. Settings Snowplow has and Furrow does not need (monitoring,
- * license, telemetry, parallelism factors, lease tuning, `maxTimeout`) are accepted and ignored;
+ * `input.dynamodbCustomEndpoint`. `input.leaseDuration` (as Snowplow's Kinesis source names it)
+ * sets the KCL lease. Settings Snowplow has and Furrow does not need (monitoring, license,
+ * telemetry, parallelism factors, other lease tuning, `maxTimeout`) are accepted and ignored;
  * any other key, a wrong type or an impossible value is an `S3LoaderConfigError` of one line.
  *
  * Two values differ from Snowplow on purpose: LZO is refused (Furrow writes gzip, and raw records
@@ -54,6 +55,8 @@ export interface S3LoaderConfig {
     readonly initialPosition: InitialPosition;
     /** GetRecords `Limit` (1–10000). */
     readonly maxRecords: number;
+    /** KCL lease duration (`input.leaseDuration`); KCL's 10 s when absent. */
+    readonly leaseDurationMs?: number;
     readonly kinesisEndpoint?: string;
     readonly dynamodbEndpoint?: string;
   };
@@ -268,7 +271,6 @@ const IGNORED_TOP_LEVEL = [
 ];
 const IGNORED_INPUT = [
   "workerIdentifier",
-  "leaseDuration",
   "maxLeasesToStealAtOneTimeFactor",
   "checkpointThrottledBackoffPolicy",
   "debounceCheckpoints",
@@ -320,6 +322,7 @@ export function parseS3LoaderConfig(json: unknown, context: S3LoaderConfigContex
       "retrievalMode",
       "customEndpoint",
       "dynamodbCustomEndpoint",
+      "leaseDuration",
     ],
     IGNORED_INPUT,
   );
@@ -342,6 +345,8 @@ export function parseS3LoaderConfig(json: unknown, context: S3LoaderConfigContex
     input?.int("maxRecords", 1, MAX_GET_RECORDS) ??
     retrieval?.int("maxRecords", 1, MAX_GET_RECORDS) ??
     defaults.input.maxRecords;
+  const leaseDurationMs = input?.duration("leaseDuration");
+  if (leaseDurationMs === 0) input!.fail("leaseDuration", "must be longer than 0");
 
   const output = root.section("output");
   output?.only(["s3", "good", "bad", "badStreamName"]);
@@ -421,6 +426,7 @@ export function parseS3LoaderConfig(json: unknown, context: S3LoaderConfigContex
         (input && readPosition(input, input.has("initialPosition") ? "initialPosition" : "position")) ??
         defaults.input.initialPosition,
       maxRecords,
+      ...(leaseDurationMs === undefined ? {} : { leaseDurationMs }),
       kinesisEndpoint: input ? endpoint(input, "customEndpoint") : undefined,
       dynamodbEndpoint: input ? endpoint(input, "dynamodbCustomEndpoint") : undefined,
     },
@@ -449,6 +455,7 @@ export interface S3LoaderOverrides {
   readonly appName?: string;
   readonly initialPosition?: InitialPosition;
   readonly maxRecords?: number;
+  readonly leaseDurationMs?: number;
   readonly path?: string;
   readonly badStream?: string;
   readonly partitionFormat?: string;
@@ -511,6 +518,7 @@ export function applyS3LoaderOverrides(config: S3LoaderConfig, o: S3LoaderOverri
       appName: o.appName ?? config.input.appName,
       initialPosition: o.initialPosition ?? config.input.initialPosition,
       maxRecords: o.maxRecords ?? config.input.maxRecords,
+      ...(o.leaseDurationMs === undefined ? {} : { leaseDurationMs: o.leaseDurationMs }),
       kinesisEndpoint: o.kinesisEndpoint ?? config.input.kinesisEndpoint,
       dynamodbEndpoint: o.dynamodbEndpoint ?? config.input.dynamodbEndpoint,
     },

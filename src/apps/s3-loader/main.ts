@@ -12,7 +12,7 @@
  * consumer still delivers at once), the consumer stops (it waits for those batches, checkpoints
  * them and releases its leases), then the producer flushes. If S3 is still unreachable after
  * `stopDeadlineMs`, the loader abandons what it holds: those batches are not acknowledged, and
- * the next worker reads them again.
+ * the next worker reads them again (`app.metrics().abandonedBatches` counts them).
  *
  * Its telemetry (`apps/ops`) counts what it reads and writes and reports health: the consumer's
  * leases, the failures producer, and S3 (puts failing); `furrow s3-loader --ops-port` serves it.
@@ -151,7 +151,7 @@ export async function startS3Loader(
       textName: `s3-loader (${config.purpose})`,
       write: (line) => log(line.replace(/\n$/, "")),
     });
-  const telemetry = options.telemetry ?? s3LoaderTelemetry(config.purpose);
+  const telemetry = options.telemetry ?? s3LoaderTelemetry(config.purpose, config.input.leaseDurationMs);
   const kinesisConnection: AwsConnection = { endpoint: config.input.kinesisEndpoint, region: config.region };
   const dynamodbConnection: AwsConnection = {
     endpoint: config.input.dynamodbEndpoint,
@@ -205,6 +205,9 @@ export async function startS3Loader(
         initialPosition: config.input.initialPosition,
         maxRecords: config.input.maxRecords,
         checkpointDebounceMs: 0,
+        ...(config.input.leaseDurationMs === undefined
+          ? {}
+          : { leaseDurationMs: config.input.leaseDurationMs }),
         ...(options.idleTimeBetweenReadsMs === undefined
           ? {}
           : { idleTimeBetweenReadsMs: options.idleTimeBetweenReadsMs }),

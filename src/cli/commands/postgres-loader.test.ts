@@ -72,6 +72,49 @@ describe("furrow postgres-loader: usage", () => {
     expect(file.err()).toContain("--ops-port is for the stream mode, not --from");
   });
 
+  test("--lease-duration and --shutdown-timeout are checked, and are for the stream mode", async () => {
+    const { io, err } = testIo();
+    expect(
+      await runCli(
+        [
+          "postgres-loader",
+          "--purpose",
+          "bad",
+          "--database-url",
+          "postgres://x@h/db",
+          "--lease-duration",
+          "0",
+          "--shutdown-timeout",
+          "later",
+        ],
+        io,
+      ),
+    ).toBe(2);
+    expect(err()).toContain(
+      `--lease-duration must be a positive duration like "10 seconds" or milliseconds, got '0'`,
+    );
+    expect(err()).toContain("--shutdown-timeout must be a positive duration");
+    const file = testIo();
+    const args = [
+      "postgres-loader",
+      "--purpose",
+      "bad",
+      "--database-url",
+      "postgres://x@h/db",
+      "--from",
+      "-",
+    ];
+    expect(
+      await runCli([...args, "--lease-duration", "3 seconds", "--shutdown-timeout", "5 seconds"], file.io),
+    ).toBe(2);
+    expect(file.err()).toContain("--lease-duration is for the stream mode, not --from");
+    expect(file.err()).toContain("--shutdown-timeout is for the stream mode, not --from");
+    const help = testIo();
+    expect(await runCli(["postgres-loader", "--help"], help.io)).toBe(0);
+    expect(help.out()).toContain("--lease-duration D");
+    expect(help.out()).toContain("--shutdown-timeout D");
+  });
+
   test("a resolver config that does not read is exit 2", async () => {
     const { io, err } = testIo();
     const code = await runCli(

@@ -12,6 +12,7 @@
  *   and serves `/health` and `/metrics` on `--ops-port`; SIGTERM stops it gracefully, exit 0.
  */
 
+import { parseDuration } from "../../apps/collector/config.ts";
 import { appLogger, OPS_FLAGS, opsFlagsHelp, opsSettings } from "../../apps/ops/ops-settings.ts";
 import { runWorkerUntilStopped } from "../../apps/ops/worker-ops.ts";
 import { postgresLoaderConfig } from "../../apps/postgres-loader/config.ts";
@@ -27,6 +28,7 @@ import {
 } from "../../apps/postgres-loader/main.ts";
 import { IgluUnavailableError } from "../../apps/postgres-loader/table-catalog.ts";
 import { firstLine } from "../../core/ops/log.ts";
+import { err, ok, type Result } from "../../core/result.ts";
 import { type Command, numberedLines, openInput, parseFlags, UsageError } from "../command.ts";
 
 export const POSTGRES_LOADER_FLAGS = {
@@ -41,6 +43,7 @@ export const POSTGRES_LOADER_FLAGS = {
   stream: { type: "string" },
   "app-name": { type: "string" },
   "initial-position": { type: "string" },
+  "lease-duration": { type: "string" },
   "failures-stream": { type: "string" },
   stage: { type: "string" },
   region: { type: "string" },
@@ -48,6 +51,18 @@ export const POSTGRES_LOADER_FLAGS = {
   "dynamodb-endpoint": { type: "string" },
   ...OPS_FLAGS,
 } as const;
+
+/** `--lease-duration D`: a positive duration such as "10 seconds", or milliseconds; a problem otherwise. */
+function leaseDuration(value: string | undefined): Result<number | undefined, string> {
+  if (value === undefined) return ok(undefined);
+  const ms = parseDuration(value);
+  if (ms === undefined || !Number.isFinite(ms) || ms <= 0) {
+    return err(
+      `--lease-duration must be a positive duration like "10 seconds" or milliseconds, got '${value}'`,
+    );
+  }
+  return ok(ms);
+}
 
 /** A file to append lines to, flushed and closed by `end()`. */
 function fileWriter(path: string): { write: (text: string) => void; end: () => Promise<void> } {
@@ -97,13 +112,16 @@ Stream mode (until SIGINT/SIGTERM; at-least-once, checkpoints only committed bat
   --app-name NAME        KCL application and lease table name
                          (default furrow-<stage>-postgres-loader-enriched, or -bad)
   --initial-position P   TRIM_HORIZON (default) or LATEST, for shards without a checkpoint
+  --lease-duration D     KCL lease duration, e.g. "10 seconds" or milliseconds (default 10 s); a
+                         lease of a worker that died is taken over after about twice this
   --stage NAME           stage whose names are the defaults (default local)
   --region REGION        AWS region (default $AWS_REGION, else us-east-1)
   --kinesis-endpoint URL, --dynamodb-endpoint URL
                          local or self-hosted endpoints, e.g. the ones \`furrow up\` prints
 ${opsFlagsHelp(25)}
 On SIGTERM (or SIGINT) the loader finishes the batch in flight, writes its last checkpoints,
-releases its leases and exits 0. Metrics are named furrow_postgres_loader_* with a purpose label.
+releases its leases and exits 0; past --shutdown-timeout it gives up (what was not committed is
+not checkpointed, so the next loader reads it again), logs an error and exits 1. Metrics are named furrow_postgres_loader_* with a purpose label.
 
 Exit status: 0 when every line was handled (bad rows included), 1 when the database or Iglu could not
 be reached, 2 on a usage or configuration error.
@@ -132,9 +150,14 @@ be reached, 2 on a usage or configuration error.
       { awsRegion: process.env["AWS_REGION"], databaseUrl: process.env["DATABASE_URL"] },
     );
     const ops = opsSettings(values);
-    const problems = [...(config.ok ? [] : config.error), ...(ops.ok ? [] : ops.error)];
+    const lease = leaseDuration(values["lease-duration"]);
+    const problems = [
+      ...(config.ok ? [] : config.error),
+      ...(ops.ok ? [] : ops.error),
+      ...(lease.ok ? [] : [lease.error]),
+    ];
     if (config.ok && config.value.input.kind === "file") {
-      for (const flag of ["ops-port", "ops-host"] as const)
+      for (const flag of ["ops-port", "ops-host", "shutdown-timeout", "lease-duration"] as const)
         if (values[flag] !== undefined) problems.push(`--${flag} is for the stream mode, not --from`);
     }
     if (!config.ok || !ops.ok || problems.length > 0) {
@@ -187,10 +210,15 @@ be reached, 2 on a usage or configuration error.
       }
     }
 
-    const telemetry = postgresLoaderTelemetry(settings.purpose);
+    const leaseDurationMs = lease.ok ? lease.value : undefined;
+    const telemetry = postgresLoaderTelemetry(settings.purpose, leaseDurationMs);
     let running: RunningPostgresLoader;
     try {
-      running = await startPostgresLoaderStream(built, settings, { logger, telemetry });
+      running = await startPostgresLoaderStream(built, settings, {
+        logger,
+        telemetry,
+        consumer: leaseDurationMs === undefined ? {} : { leaseDurationMs },
+      });
     } catch (e) {
       logger.error(firstLine(e), { event: "start-failed" });
       await built.close();

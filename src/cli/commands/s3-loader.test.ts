@@ -135,6 +135,34 @@ describe("resolveS3LoaderConfig", () => {
     expect(message).toContain("--log-level");
   });
 
+  test("--lease-duration (or input.leaseDuration in the file) sets the KCL lease; the flag wins", () => {
+    expect(resolveS3LoaderConfig({ flags: { purpose: "raw" } }).input.leaseDurationMs).toBeUndefined();
+    expect(
+      resolveS3LoaderConfig({ flags: { purpose: "raw", "lease-duration": "3 seconds" } }).input
+        .leaseDurationMs,
+    ).toBe(3_000);
+    const file = {
+      path: "l.json",
+      text: JSON.stringify({ purpose: "RAW", input: { leaseDuration: "4 seconds" } }),
+    };
+    expect(resolveS3LoaderConfig({ flags: {}, file }).input.leaseDurationMs).toBe(4_000);
+    expect(resolveS3LoaderConfig({ flags: { "lease-duration": "2500" }, file }).input.leaseDurationMs).toBe(
+      2_500,
+    );
+    for (const bad of ["0", "soon", "-3 seconds"]) {
+      expect(usage(() => resolveS3LoaderConfig({ flags: { purpose: "raw", "lease-duration": bad } }))).toBe(
+        `--lease-duration must be a positive duration like "10 seconds" or milliseconds, got '${bad}'`,
+      );
+    }
+    const zero = { path: "l.json", text: JSON.stringify({ purpose: "RAW", input: { leaseDuration: 0 } }) };
+    expect(usage(() => resolveS3LoaderConfig({ flags: {}, file: zero }))).toBe(
+      "config file l.json: input.leaseDuration: must be longer than 0",
+    );
+    expect(
+      usage(() => resolveS3LoaderConfig({ flags: { purpose: "raw", "shutdown-timeout": "never" } })),
+    ).toStartWith("--shutdown-timeout must be a positive duration");
+  });
+
   test("--help text names every flag", () => {
     for (const flag of [
       "--purpose",
@@ -144,6 +172,8 @@ describe("resolveS3LoaderConfig", () => {
       "--format",
       "--naming",
       "--time-limit",
+      "--lease-duration",
+      "--shutdown-timeout",
     ]) {
       expect(s3LoaderCommand.help).toContain(flag);
     }
@@ -181,6 +211,52 @@ describe("runS3Loader", () => {
     expect(err()).toBe(
       "furrow s3-loader (raw): error: Kinesis stream furrow-dev-bad-1-stream does not exist\n",
     );
+  });
+
+  test("a stop that outlives --shutdown-timeout gives up what is held and is exit status 1", async () => {
+    const { io, stop, err } = testIo();
+    let abandoned = false;
+    let stopDeadlineMs: number | undefined;
+    const fake = (async (_config, options) => {
+      stopDeadlineMs = options?.stopDeadlineMs;
+      return {
+        app: {
+          metrics: () => ({ filesWritten: 0, recordsLoaded: 0, badRows: 0, abandonedBatches: 0 }),
+          abandon: () => {
+            abandoned = true;
+          },
+        },
+        consumer: {},
+        // S3 and the lease table gone: the stop never ends.
+        stop: () => new Promise<void>(() => {}),
+      } as unknown as RunningS3Loader;
+    }) as typeof startS3Loader;
+    stop();
+    const ops = {
+      format: "text",
+      level: "info",
+      port: null,
+      host: "0.0.0.0",
+      shutdownTimeoutMs: 50,
+    } as const;
+    expect(await runS3Loader(config, io, fake, ops)).toBe(1);
+    expect(abandoned).toBe(true);
+    expect(stopDeadlineMs).toBe(40);
+    expect(err()).toContain("error: gave up stopping after 50 ms (--shutdown-timeout)");
+    expect(err()).not.toContain("stopped after");
+  });
+
+  test("a stop that gave batches up is exit status 1, naming them", async () => {
+    const { io, stop, err } = testIo();
+    const fake = (async () =>
+      ({
+        app: { metrics: () => ({ abandonedBatches: 3 }), abandon: () => {} },
+        consumer: {},
+        stop: async () => {},
+      }) as unknown as RunningS3Loader) as unknown as typeof startS3Loader;
+    stop();
+    expect(await runS3Loader(config, io, fake)).toBe(1);
+    expect(err()).toContain("gave up 3 batches S3 did not take in time; they were not checkpointed");
   });
 
   test("a stop that fails is exit status 1", async () => {

@@ -12,6 +12,7 @@
 import { parseDuration } from "../../apps/collector/config.ts";
 import {
   appLogger,
+  DEFAULT_SHUTDOWN_TIMEOUT_MS,
   OPS_FLAGS,
   type OpsSettings,
   opsFlagsHelp,
@@ -58,6 +59,7 @@ export const S3_LOADER_FLAGS = {
   "app-name": { type: "string" },
   "initial-position": { type: "string" },
   "max-records": { type: "string" },
+  "lease-duration": { type: "string" },
   path: { type: "string" },
   "bad-stream": { type: "string" },
   "partition-format": { type: "string" },
@@ -107,6 +109,18 @@ function positiveInt(
   return n;
 }
 
+/** `--flag D`: a positive duration such as "10 seconds", or milliseconds. */
+function positiveDuration(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = parseDuration(value);
+  if (ms === undefined || !Number.isFinite(ms) || ms <= 0) {
+    throw new UsageError(
+      `--${flag} must be a positive duration like "10 seconds" or milliseconds, got '${value}'`,
+    );
+  }
+  return ms;
+}
+
 function initialPosition(value: string | undefined): InitialPosition | undefined {
   if (value === undefined) return undefined;
   if (value === "TRIM_HORIZON" || value === "LATEST") return { type: value };
@@ -151,6 +165,7 @@ export function resolveS3LoaderConfig(sources: S3LoaderConfigSources): S3LoaderC
     appName: flags["app-name"],
     initialPosition: check(() => initialPosition(flags["initial-position"])),
     maxRecords: check(() => positiveInt("max-records", flags["max-records"], 10_000)),
+    leaseDurationMs: check(() => positiveDuration("lease-duration", flags["lease-duration"])),
     path: flags.path,
     badStream: flags["bad-stream"],
     partitionFormat: flags["partition-format"],
@@ -214,12 +229,28 @@ export async function loadS3LoaderConfig(
 }
 
 /** Logs in text to standard error, no ops server: what `runS3Loader` does unless told otherwise. */
-const DEFAULT_OPS: OpsSettings = { format: "text", level: "info", port: null, host: "0.0.0.0" };
+const DEFAULT_OPS: OpsSettings = {
+  format: "text",
+  level: "info",
+  port: null,
+  host: "0.0.0.0",
+  shutdownTimeoutMs: DEFAULT_SHUTDOWN_TIMEOUT_MS,
+};
 
 /**
- * Runs the loader until `io.stopped` resolves (SIGTERM, SIGINT), then stops it gracefully. Returns
- * 0 after a clean stop, 1 when it could not start (a missing stream or bucket, a taken ops port)
- * or stopped with batches unwritten.
+ * When, within `--shutdown-timeout`, the loader gives up writing what it holds: early enough that
+ * its consumer can still release the leases (the next worker then starts at once rather than
+ * after they expire), with the rest of the time for that.
+ */
+export function abandonAfterMs(shutdownTimeoutMs: number): number {
+  return Math.round(shutdownTimeoutMs * 0.8);
+}
+
+/**
+ * Runs the loader until `io.stopped` resolves (SIGTERM, SIGINT), then stops it gracefully within
+ * `ops.shutdownTimeoutMs`. Returns 0 after a clean stop, 1 when it could not start (a missing
+ * stream or bucket, a taken ops port) or stopped with batches unwritten (not checkpointed: the
+ * next worker reads them again).
  */
 export async function runS3Loader(
   config: S3LoaderConfig,
@@ -230,10 +261,14 @@ export async function runS3Loader(
   const logger = appLogger("s3-loader", ops, io.stderr, `s3-loader (${config.purpose})`).with(
     ops.format === "json" ? { purpose: config.purpose } : {},
   );
-  const telemetry = s3LoaderTelemetry(config.purpose);
+  const telemetry = s3LoaderTelemetry(config.purpose, config.input.leaseDurationMs);
   let running: RunningS3Loader;
   try {
-    running = await start(config, { logger, telemetry });
+    running = await start(config, {
+      logger,
+      telemetry,
+      stopDeadlineMs: abandonAfterMs(ops.shutdownTimeoutMs),
+    });
   } catch (e) {
     logger.error(firstLine(e), { event: "start-failed" });
     return 1;
@@ -244,7 +279,16 @@ export async function runS3Loader(
     telemetry,
     ops,
     logger,
-    stop: () => running.stop(),
+    stop: async () => {
+      await running.stop();
+      const abandoned = running.app.metrics().abandonedBatches;
+      if (abandoned > 0) {
+        throw new Error(
+          `gave up ${abandoned} batches S3 did not take in time; they were not checkpointed and will be read again`,
+        );
+      }
+    },
+    abandon: () => running.app.abandon(),
     stopped: io.stopped,
     logStarted: () =>
       logger.info(
@@ -306,6 +350,9 @@ Flags (they override the config file):
   --app-name NAME          KCL application and lease table name (default furrow-<stage>-s3-loader-<purpose>)
   --initial-position P     TRIM_HORIZON (default), LATEST or AT_TIMESTAMP=<ISO time>
   --max-records N          records per GetRecords, 1–10000 (default 10000)
+  --lease-duration D       KCL lease duration, e.g. "10 seconds" or milliseconds (default 10 s;
+                           input.leaseDuration in the file); a lease of a worker that died is
+                           taken over after about twice this
   --path s3://BUCKET/DIR   where files go (default s3://furrow-<stage>-pipeline/<raw|enriched|bad>)
   --bad-stream NAME        stream of the loader's own bad rows
   --partition-format T     folders under the path: Snowplow tokens {vendor} {schema} {name}
@@ -324,10 +371,11 @@ Flags (they override the config file):
                            (default 100000 records, 64 MiB, 1 minute; D like "30 seconds" or ms)
 ${opsFlagsHelp(27)}
 On SIGTERM (or SIGINT) the loader writes what it holds, checkpoints it, releases its leases and
-exits 0. Metrics are named furrow_s3_loader_* with a purpose label.
+exits 0. If S3 does not take it within --shutdown-timeout, it gives up what it holds without
+checkpointing it (the next loader reads it again), logs an error and exits 1. Metrics are named furrow_s3_loader_* with a purpose label.
 
-Exit status: 0 after a clean stop (SIGINT/SIGTERM), 1 when it could not start, 2 on a usage or
-configuration error.
+Exit status: 0 after a clean stop (SIGINT/SIGTERM), 1 when it could not start or gave up records
+at the stop, 2 on a usage or configuration error.
 `,
   async run(argv, io) {
     const { values } = parseFlags(argv, S3_LOADER_FLAGS);
