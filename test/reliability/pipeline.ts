@@ -203,7 +203,8 @@ export interface Pipeline {
   /** Starts `component` again after sending it `signal` (SIGKILL: no flush, no lease release). */
   restart(component: Component, signal: "SIGKILL" | "SIGTERM"): Promise<ComponentProcess>;
   kill(component: Component, signal: "SIGKILL" | "SIGTERM"): Promise<number>;
-  start(component: Component): ComponentProcess;
+  /** Starts `component` with its usual flags plus `extraArgs` (e.g. `--acknowledge-after-write`). */
+  start(component: Component, extraArgs?: readonly string[]): ComponentProcess;
   /** Starts one more enrich worker sharing the lease table. */
   startExtraEnrich(name: string): ComponentProcess;
   /** Waits until the collector answers /health (after a restart). */
@@ -356,9 +357,10 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
     history.push(proc);
     return proc;
   };
-  const start = (component: Component): ComponentProcess => {
+  const start = (component: Component, extraArgs: readonly string[] = []): ComponentProcess => {
     const proc = spawn(`${component}#${history.filter((h) => h.name.startsWith(component)).length + 1}`, [
       ...argsOf[component],
+      ...extraArgs,
     ]);
     processes.set(component, proc);
     return proc;

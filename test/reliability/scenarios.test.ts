@@ -13,11 +13,12 @@
  * `FURROW_RELIABILITY_SECONDS=60` sends for a minute per scenario (and scales the outages).
  * `FURROW_RELIABILITY_RATE` sets events per second (100 by default).
  *
- * The one exception to "nothing accepted is lost" is the collector's SIGKILL: like Snowplow's
- * collector, Furrow answers a request before the raw stream acknowledges its record, so what sits in
- * the collector's buffer when it is killed is gone. The scenario checks that the loss is confined to
- * that buffer: every lost event was accepted within the buffer's time limit (plus one PutRecords
- * round) before the kill.
+ * The one exception to "nothing accepted is lost" is the collector's SIGKILL in its default mode:
+ * like Snowplow's collector, it answers a request before the raw stream acknowledges its record, so
+ * what sits in its buffer when it is killed is gone. That scenario checks that the loss is confined
+ * to that buffer: every lost event was accepted within the buffer's time limit (plus one PutRecords
+ * round) before the kill. The next one runs the collector with `--acknowledge-after-write` (as
+ * `furrow up` does) and checks that a SIGKILL then loses nothing.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { realPostgresProblem } from "../support/real-postgres.ts";
@@ -321,6 +322,36 @@ suite("reliability: every accepted event accounted for under faults", () => {
         `collector-sigkill: ${row.figures.lost.length} lost, all acknowledged within ${window} ms before the kill: ${outside.length === 0}`,
       );
       expect(outside).toEqual([]);
+    },
+    budget(180_000),
+  );
+
+  test(
+    "SIGKILL of a collector that acknowledges after the write: nothing accepted is lost",
+    async () => {
+      const acknowledging = ["--acknowledge-after-write"];
+      await pipeline.kill("collector", "SIGTERM");
+      pipeline.start("collector", acknowledging);
+      expect(await pipeline.collectorReady(30_000)).toBe(true);
+      try {
+        const row = await runScenario({
+          name: "collector-sigkill-ack",
+          leadMs: Math.max(TRAFFIC_MS / 3, 2_500),
+          fault: async () => {
+            await pipeline.kill("collector", "SIGKILL");
+            await Bun.sleep(1_000);
+            pipeline.start("collector", acknowledging);
+            expect(await pipeline.collectorReady(30_000)).toBe(true);
+          },
+          quietMs: 10_000,
+        });
+        expectAccounted(row);
+      } finally {
+        // The scenarios after this one run the collector in its default mode again.
+        await pipeline.kill("collector", "SIGTERM");
+        pipeline.start("collector");
+        expect(await pipeline.collectorReady(30_000)).toBe(true);
+      }
     },
     budget(180_000),
   );

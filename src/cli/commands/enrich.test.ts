@@ -274,6 +274,10 @@ describe("furrow enrich --from", () => {
         ["enrich", "--iglu-config", resolverConfig, "--from", input, "--good-stream", "x"],
         "--good-stream needs --input-stream",
       ],
+      [
+        ["enrich", "--iglu-config", resolverConfig, "--from", input, "--shutdown-timeout", "5000"],
+        "--shutdown-timeout needs --input-stream",
+      ],
       [["enrich", "--iglu-config", resolverConfig, "--from", join(scratch, "missing.b64")], "cannot read"],
     ] as const) {
       const { code, err } = await run([...argv]);

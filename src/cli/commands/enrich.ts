@@ -301,7 +301,9 @@ Stream mode (until SIGINT/SIGTERM; at-least-once, checkpoints only written batch
                          local or self-hosted endpoints, e.g. the ones \`furrow up\` prints
 ${opsFlagsHelp(25)}
 On SIGTERM (or SIGINT) the worker finishes the batch in flight, flushes its sinks, writes its last
-checkpoints, releases its leases and exits 0.
+checkpoints, releases its leases and exits 0. If that takes longer than --shutdown-timeout, it
+gives up what it could not write without checkpointing it (the next owner reads it again) and
+exits 1.
 
 Exit status: 0 when every record was handled (bad rows included), 1 when Iglu could not be reached
 or the stream app failed, 2 on a usage or configuration error.
@@ -330,6 +332,7 @@ or the stream app failed, 2 on a usage or configuration error.
       "debounce-checkpoints",
       "ops-port",
       "ops-host",
+      "shutdown-timeout",
     ] as const;
     if (fromFile !== undefined) {
       for (const flag of streamOnly)
