@@ -20,6 +20,8 @@
  *   answered only once the stream acknowledged its record; then a line compares these rows with
  *   the rows above (requests/s, CPU per request and p50 latency, on ÷ off). A 503 here is a
  *   request whose record was not acknowledged within `acknowledgeTimeout` (10 s).
+ * The children's stderr (the collector's back-pressure warnings under load, say) is counted, not
+ * shown, so it does not drown the table; the summary gives each child's line count and last line.
  * Also printed: the collector's peak RSS during each run (VmRSS from /proc), and where its time
  * goes in the GET run, from `bun --cpu-prof` (a separate run, since profiling slows it down).
  * JSC's sampler catches a thread more readily while it is in a system call, so the profile
@@ -66,25 +68,60 @@ const SERVERS = join(import.meta.dir, "collector/servers.ts");
 const PIXEL_LUA = join(import.meta.dir, "collector/pixel.lua");
 const TP2_LUA = join(import.meta.dir, "collector/tp2.lua");
 
+/** What a child wrote to stderr: counted, with its last lines kept for error reports. */
+interface StderrLog {
+  lines: number;
+  tail: string;
+}
+
 /** A server in a child process. */
 interface Child {
   readonly url: string;
   readonly pid: number;
+  readonly stderr: StderrLog;
   /** Closes its stdin (it shuts down and exits), waits up to 10 s, then kills it. */
   stop(): Promise<void>;
 }
 
+/** Children whose stderr was counted, by name, so the summary can say how much they logged. */
+const stderrLogs: { readonly name: string; readonly log: StderrLog }[] = [];
+
+/**
+ * Drains `stream` into a line count and a short tail, so a child's log lines (the collector's
+ * back-pressure warnings, say) neither flood the bench's output nor block the child on a full pipe.
+ */
+function countStderr(
+  name: string,
+  stream: ReadableStream<Uint8Array>,
+  log: StderrLog = { lines: 0, tail: "" },
+) {
+  stderrLogs.push({ name, log });
+  void (async () => {
+    const decoder = new TextDecoder();
+    for await (const chunk of stream) {
+      const text = decoder.decode(chunk, { stream: true });
+      for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) log.lines++;
+      log.tail = (log.tail + text).slice(-2000);
+    }
+  })();
+  return log;
+}
+
 async function spawnServer(serverArgs: readonly string[], bunFlags: readonly string[] = []): Promise<Child> {
-  const proc: Subprocess<"pipe", "pipe", "inherit"> = Bun.spawn(
+  const proc: Subprocess<"pipe", "pipe", "pipe"> = Bun.spawn(
     [process.execPath, ...bunFlags, SERVERS, ...serverArgs],
-    { stdin: "pipe", stdout: "pipe", stderr: "inherit", cwd: ROOT },
+    { stdin: "pipe", stdout: "pipe", stderr: "pipe", cwd: ROOT },
   );
+  const stderr = countStderr(serverArgs.join(" "), proc.stderr);
   const reader = proc.stdout.getReader();
   const decoder = new TextDecoder();
   let text = "";
   while (!text.includes("\n")) {
     const { value, done } = await reader.read();
-    if (done) throw new Error(`server ${serverArgs.join(" ")} exited before it listened`);
+    if (done) {
+      await proc.exited;
+      throw new Error(`server ${serverArgs.join(" ")} exited before it listened:\n${stderr.tail}`);
+    }
     text += decoder.decode(value, { stream: true });
   }
   reader.releaseLock();
@@ -92,6 +129,7 @@ async function spawnServer(serverArgs: readonly string[], bunFlags: readonly str
   return {
     url: ready.url,
     pid: proc.pid,
+    stderr,
     async stop() {
       proc.stdin.end();
       const exited = await Promise.race([proc.exited.then(() => true), Bun.sleep(10_000).then(() => false)]);
@@ -148,13 +186,13 @@ async function spawnCliCollector(endpoint: string, flags: readonly string[], dir
       if (record.event === "started") url = record.url;
     }
   }
-  // Keep reading, so a full pipe never blocks the collector's logging.
-  void (async () => {
-    for (;;) if ((await reader.read()).done) break;
-  })();
+  reader.releaseLock();
+  // Keep reading (counted), so a full pipe never blocks the collector's logging.
+  const stderr = countStderr(`furrow collector ${flags.join(" ")}`, proc.stderr);
   return {
     url,
     pid: proc.pid,
+    stderr,
     async stop() {
       proc.kill("SIGTERM");
       const exited = await Promise.race([proc.exited.then(() => true), Bun.sleep(10_000).then(() => false)]);
@@ -496,6 +534,14 @@ async function main(): Promise<void> {
       );
     } finally {
       await rm(dir, { recursive: true, force: true });
+    }
+  }
+  const logged = stderrLogs.filter((l) => l.log.lines > 0);
+  if (logged.length > 0) {
+    console.log("\nstderr of the children (counted, not shown):");
+    for (const { name, log } of logged) {
+      const last = log.tail.trimEnd().split("\n").at(-1) ?? "";
+      console.log(`  ${name}: ${fmtInt(log.lines)} line(s); last: ${last.slice(0, 160)}`);
     }
   }
   console.log(

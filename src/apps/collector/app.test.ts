@@ -289,6 +289,30 @@ describe("cookies", () => {
     expect(other.headers.getSetCookie()[0]).toContain("; Domain=fallback.org; ");
   });
 
+  test("answers built from per-origin prepared headers keep each request's own cookie and origin", async () => {
+    const { request } = setup();
+    // Past the bound of prepared origins too (256), where the origin is set on each answer instead.
+    for (let i = 0; i < 300; i++) {
+      const origin = `https://site-${i % 150 === 0 ? 0 : i}.example`;
+      const res = await request("/i", { headers: { Origin: origin, Cookie: `sp=visitor-${i}` } });
+      expect(res.headers.get("access-control-allow-origin")).toBe(origin);
+      expect(res.headers.getSetCookie()).toEqual([
+        `sp=visitor-${i}; Expires=Wed, 01 Jan 2025 03:04:05 GMT; Path=/; SameSite=None; Secure; HttpOnly`,
+      ]);
+      expect(res.headers.get("cache-control")).toBe("no-cache, no-store, must-revalidate");
+    }
+    const { request: cookieless } = setup({ cookie: { enabled: false } });
+    for (const origin of ["https://a.example", "https://a.example", "not an origin"]) {
+      const res = await cookieless("/i", { headers: { Origin: origin } });
+      expect([...res.headers]).toEqual([
+        ["access-control-allow-credentials", "true"],
+        ["access-control-allow-origin", origin === "not an origin" ? "*" : origin],
+        ["cache-control", "no-cache, no-store, must-revalidate"],
+        ["content-type", "image/gif"],
+      ]);
+    }
+  });
+
   test("no cookie when disabled", async () => {
     const { request, good } = setup({ cookie: { enabled: false } });
     const res = await request("/i");

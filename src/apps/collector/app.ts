@@ -193,20 +193,38 @@ export function createCollectorApp(deps: CollectorAppDeps): CollectorApp {
   const onGoodFailure = failed("good", 1);
 
   /** The fixed headers of each kind of tracking answer, without and with `Cache-Control`. */
-  const template = (body: TrackingBody, noCache: boolean): Headers => {
+  const template = (body: TrackingBody, noCache: boolean, allowOrigin: string): Headers => {
     const h = new Headers();
     if (noCache) h.set("cache-control", PIXEL_CACHE_CONTROL);
-    h.set("access-control-allow-origin", "*");
+    h.set("access-control-allow-origin", allowOrigin);
     h.set("access-control-allow-credentials", "true");
     const contentType = TRACKING_CONTENT_TYPES[body];
     if (contentType !== undefined) h.set("content-type", contentType);
     if (hsts !== undefined) h.set("strict-transport-security", hsts);
     return h;
   };
-  const templates: Record<TrackingBody, readonly [Headers, Headers]> = {
-    pixel: [template("pixel", false), template("pixel", true)],
-    ok: [template("ok", false), template("ok", true)],
-    empty: [template("empty", false), template("empty", true)],
+  type Templates = Readonly<Record<TrackingBody, readonly [Headers, Headers]>>;
+  const templatesOf = (allowOrigin: string): Templates => ({
+    pixel: [template("pixel", false, allowOrigin), template("pixel", true, allowOrigin)],
+    ok: [template("ok", false, allowOrigin), template("ok", true, allowOrigin)],
+    empty: [template("empty", false, allowOrigin), template("empty", true, allowOrigin)],
+  });
+  const anyOrigin = templatesOf("*");
+  /**
+   * The templates with an allowed origin already in place, for the first origins seen: a site's
+   * pages send the same few, and a prepared one saves a header update per answer. Past the bound
+   * (origins are the client's to choose) the origin is set on the copy instead.
+   */
+  const byOrigin = new Map<string, Templates>();
+  const MAX_ORIGIN_TEMPLATES = 256;
+  const templatesFor = (allowOrigin: string): Templates | undefined => {
+    if (allowOrigin === "*") return anyOrigin;
+    let t = byOrigin.get(allowOrigin);
+    if (t === undefined && byOrigin.size < MAX_ORIGIN_TEMPLATES) {
+      t = templatesOf(allowOrigin);
+      byOrigin.set(allowOrigin, t);
+    }
+    return t;
   };
 
   /** Whether a sink can take `bytes` now; only consulted with back-pressure on. */
@@ -309,15 +327,24 @@ export function createCollectorApp(deps: CollectorAppDeps): CollectorApp {
   const answer = (o: TrackingOutcome): Response => {
     // Start from the prepared headers of this kind of answer and set only what varies: copying a
     // Headers is about half the cost of building one from five names and values.
+    const prepared = templatesFor(o.allowOrigin);
     const res = new Response(o.body === "pixel" ? PIXEL : o.body === "ok" ? "ok" : null, {
       status: o.status,
-      headers: templates[o.body][o.noCache ? 1 : 0],
+      headers: (prepared ?? anyOrigin)[o.body][o.noCache ? 1 : 0],
     });
+    if (
+      prepared !== undefined &&
+      o.setCookie === undefined &&
+      o.clientSetCookie === undefined &&
+      o.location === undefined
+    ) {
+      return res;
+    }
     const headers = res.headers;
     // The templates hold no Set-Cookie: appending skips set()'s search for one to replace.
     if (o.setCookie !== undefined) headers.append("set-cookie", o.setCookie);
     if (o.clientSetCookie !== undefined) headers.append("set-cookie", o.clientSetCookie);
-    if (o.allowOrigin !== "*") headers.set("access-control-allow-origin", o.allowOrigin);
+    if (prepared === undefined) headers.set("access-control-allow-origin", o.allowOrigin);
     if (o.location !== undefined) headers.set("location", o.location);
     return res;
   };

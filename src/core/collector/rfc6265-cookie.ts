@@ -10,15 +10,15 @@
  * Snowplow's replace, split, filter and join.
  */
 
+/** 1 at each cookie-octet below 0x80 (RFC 6265 §4.1.1): one load instead of five comparisons. */
+const COOKIE_OCTETS = new Uint8Array(128);
+for (let c = 0x21; c <= 0x7e; c++) {
+  if (c !== 0x22 && c !== 0x2c && c !== 0x3b && c !== 0x5c) COOKIE_OCTETS[c] = 1;
+}
+
 /** Whether UTF-16 unit `c` is a cookie-octet (RFC 6265 §4.1.1). */
 function isCookieOctet(c: number): boolean {
-  return (
-    c === 0x21 ||
-    (c >= 0x23 && c <= 0x2b) ||
-    (c >= 0x2d && c <= 0x3a) ||
-    (c >= 0x3c && c <= 0x5b) ||
-    (c >= 0x5d && c <= 0x7e)
-  );
+  return c < 0x80 && COOKIE_OCTETS[c] === 1;
 }
 
 /**
