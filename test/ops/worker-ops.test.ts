@@ -132,18 +132,22 @@ describe("furrow enrich --ops-port", () => {
       ...common(),
     ]);
     const url = await loggedField(worker, "ops-listening", "opsUrl", "the ops server");
-    const readAtLeast = async (n: number) => {
+    const readAtLeast = async (n: number, checkpoints = 0) => {
       let metrics: Exposition | undefined;
       await pollUntil(
         async () => {
           metrics = await scrape(url);
-          return (sampleValue(metrics, "furrow_enrich_records_read_total") ?? 0) >= n;
+          return (
+            (sampleValue(metrics, "furrow_enrich_records_read_total") ?? 0) >= n &&
+            (sampleValue(metrics, "furrow_enrich_checkpoints_total") ?? 0) >= checkpoints
+          );
         },
-        { what: `${n} raw records read`, timeoutMs: 45_000 },
+        { what: `${n} raw records read and ${checkpoints} checkpoints written`, timeoutMs: 45_000 },
       );
       return metrics!;
     };
-    let m = await readAtLeast(RECORDS);
+    // A record counts as read once handled; its checkpoint is written just after.
+    let m = await readAtLeast(RECORDS, 1);
     expect(sampleValue(m, "furrow_enrich_checkpoints_total")).toBe(1);
     expect((await leaseOf("ops-enrich")).checkpoint.sequenceNumber).toBe(firstLast);
 
