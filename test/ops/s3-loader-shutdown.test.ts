@@ -9,8 +9,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { type KinesisClient, PutRecordsCommand } from "@aws-sdk/client-kinesis";
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
-import { dynamodbClient } from "../../src/adapters/dynamodb/client.ts";
-import { DynamoDBLeaseStore } from "../../src/adapters/dynamodb/lease-store.ts";
 import { type FaultProxy, startFaultProxy } from "../../src/adapters/engines/fault-proxy.ts";
 import { type Engines, startEngines } from "../../src/adapters/engines/launcher.ts";
 import { kinesisClient } from "../../src/adapters/kinesis/client.ts";
@@ -25,6 +23,7 @@ import {
   lastSequenceNumber,
   loggedField,
   logRecords,
+  onlyLease,
   terminate,
 } from "../support/furrow-process.ts";
 
@@ -96,16 +95,7 @@ async function storedRecords(folder: string): Promise<string[]> {
   return records.sort();
 }
 
-async function leaseOf(table: string) {
-  const client = dynamodbClient({ endpoint: engines.endpoints.dynamodb, region: REGION });
-  try {
-    const leases = await new DynamoDBLeaseStore(client, table).listLeases();
-    expect(leases).toHaveLength(1);
-    return leases[0]!;
-  } finally {
-    client.destroy();
-  }
-}
+const leaseOf = (table: string) => onlyLease(engines.endpoints.dynamodb, REGION, table);
 
 /** A raw S3 loader of `stream` through the proxies, writing a file as soon as it has records. */
 function spawnLoader(stream: string, folder: string): FurrowProcess {

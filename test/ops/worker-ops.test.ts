@@ -14,8 +14,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type KinesisClient, PutRecordsCommand } from "@aws-sdk/client-kinesis";
 import { ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
-import { dynamodbClient } from "../../src/adapters/dynamodb/client.ts";
-import { DynamoDBLeaseStore } from "../../src/adapters/dynamodb/lease-store.ts";
 import { type Engines, startEngines } from "../../src/adapters/engines/launcher.ts";
 import { kinesisClient } from "../../src/adapters/kinesis/client.ts";
 import { ensureStream } from "../../src/adapters/kinesis/streams.ts";
@@ -31,6 +29,7 @@ import {
   lastSequenceNumber,
   localWorkerFlags,
   loggedField,
+  onlyLease,
   terminate,
 } from "../support/furrow-process.ts";
 
@@ -96,16 +95,7 @@ async function health(url: string): Promise<{ status: number; body: Record<strin
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
-async function leaseOf(table: string) {
-  const client = dynamodbClient({ endpoint: engines.endpoints.dynamodb, region: REGION });
-  try {
-    const leases = await new DynamoDBLeaseStore(client, table).listLeases();
-    expect(leases).toHaveLength(1);
-    return leases[0]!;
-  } finally {
-    client.destroy();
-  }
-}
+const leaseOf = (table: string) => onlyLease(engines.endpoints.dynamodb, REGION, table);
 
 const common = () => localWorkerFlags(engines.endpoints, REGION);
 

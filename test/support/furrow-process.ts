@@ -2,12 +2,16 @@
  * @module
  * `furrow` run as a deployment runs it: `src/cli/main.ts` as a child process whose standard error
  * is collected and read back as JSON log records (`--log-format json`). Shared by the operations
- * tests of the collector and the stream workers.
+ * tests of the collector and the stream workers, with the lease a worker left behind.
  */
+import { expect } from "bun:test";
 import { fileURLToPath } from "node:url";
 import type { PutRecordsCommandOutput } from "@aws-sdk/client-kinesis";
 import type { Subprocess } from "bun";
+import { dynamodbClient } from "../../src/adapters/dynamodb/client.ts";
+import { DynamoDBLeaseStore } from "../../src/adapters/dynamodb/lease-store.ts";
 import { pollUntil } from "../../src/adapters/poll-until.ts";
+import type { Lease } from "../../src/ports/lease-store.ts";
 
 const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -137,4 +141,16 @@ export function localWorkerFlags(endpoints: { kinesis: string; dynamodb: string 
     "--log-format",
     "json",
   ];
+}
+
+/** The one lease of a single-shard app's lease table, as the worker left it. */
+export async function onlyLease(dynamodbEndpoint: string, region: string, table: string): Promise<Lease> {
+  const client = dynamodbClient({ endpoint: dynamodbEndpoint, region });
+  try {
+    const leases = await new DynamoDBLeaseStore(client, table).listLeases();
+    expect(leases).toHaveLength(1);
+    return leases[0]!;
+  } finally {
+    client.destroy();
+  }
 }
