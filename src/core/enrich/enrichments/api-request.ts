@@ -41,7 +41,7 @@ import type {
 import { CachingEvaluator } from "./caching-evaluator.ts";
 import { compileJsonPath, type JsonPath, queryJsonPath } from "./json-path.ts";
 import { type InputSource, jsonInputValue, parseInputSource, pojoText, wrapArray } from "./lookup-input.ts";
-import { ConfigReader, isJsonObject, NOTHING_ADDED } from "./parseable-enrichment.ts";
+import { ConfigReader, isJsonObject, type LookupPolicy, NOTHING_ADDED } from "./parseable-enrichment.ts";
 
 export interface ApiRequestInput {
   readonly key: string;
@@ -54,7 +54,7 @@ export interface ApiRequestOutput {
 }
 
 /** The parsed `api_request_enrichment_config`. */
-export interface ApiRequestConfig {
+export interface ApiRequestConfig extends LookupPolicy {
   readonly schemaKey: SchemaKey;
   readonly inputs: readonly ApiRequestInput[];
   readonly method: "GET" | "POST" | "PUT";
@@ -63,8 +63,6 @@ export interface ApiRequestConfig {
   readonly timeout: number;
   readonly basicAuth: { readonly username: string; readonly password: string } | null;
   readonly outputs: readonly ApiRequestOutput[];
-  readonly cache: { readonly size: number; readonly ttl: number };
-  readonly ignoreOnError: boolean;
 }
 
 const criterion = schemaCriterion(
@@ -151,14 +149,8 @@ export function parseApiRequestConfig(json: unknown): Result<ApiRequestConfig, E
     outputs.push({ schema, jsonPath: compiled.value });
   }
 
-  const size = reader.integer(data, ["parameters", "cache", "size"], 0);
-  if (!size.ok) return size;
-  const ttl = reader.integer(data, ["parameters", "cache", "ttl"], 0);
-  if (!ttl.ok) return ttl;
-  const ignore = reader.at(data, ["parameters", "ignoreOnError"]);
-  if (ignore !== undefined && ignore !== null && typeof ignore !== "boolean") {
-    return err(reader.error("parameters.ignoreOnError", "ignoreOnError must be a boolean"));
-  }
+  const policy = reader.lookupPolicy(data);
+  if (!policy.ok) return policy;
   return ok({
     schemaKey,
     inputs,
@@ -167,8 +159,7 @@ export function parseApiRequestConfig(json: unknown): Result<ApiRequestConfig, E
     timeout: timeout.value,
     basicAuth,
     outputs,
-    cache: { size: size.value, ttl: ttl.value },
-    ignoreOnError: ignore === true,
+    ...policy.value,
   });
 }
 

@@ -163,6 +163,29 @@ export class ConfigReader {
   optionalAsset(root: JsonObject, path: readonly string[]): Result<AssetRef | null, EnrichmentConfigError> {
     return this.at(root, path) === undefined ? ok(null) : this.asset(root, path);
   }
+
+  /**
+   * The `parameters.cache` and `parameters.ignoreOnError` members the API and SQL enrichments
+   * share: a cache of `size` entries kept `ttl` seconds (0 when absent), and whether a failed
+   * lookup adds nothing instead of failing the event.
+   */
+  lookupPolicy(root: JsonObject): Result<LookupPolicy, EnrichmentConfigError> {
+    const size = this.integer(root, ["parameters", "cache", "size"], 0);
+    if (!size.ok) return size;
+    const ttl = this.integer(root, ["parameters", "cache", "ttl"], 0);
+    if (!ttl.ok) return ttl;
+    const ignore = this.at(root, ["parameters", "ignoreOnError"]);
+    if (ignore !== undefined && ignore !== null && typeof ignore !== "boolean") {
+      return err(this.error("parameters.ignoreOnError", "ignoreOnError must be a boolean"));
+    }
+    return ok({ cache: { size: size.value, ttl: ttl.value }, ignoreOnError: ignore === true });
+  }
+}
+
+/** How a lookup enrichment (API, SQL) caches its answers and treats its failures. */
+export interface LookupPolicy {
+  readonly cache: { readonly size: number; readonly ttl: number };
+  readonly ignoreOnError: boolean;
 }
 
 function describe(value: unknown, expected: string): string {

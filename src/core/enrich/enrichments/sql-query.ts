@@ -39,7 +39,7 @@ import type {
 } from "../enrichment.ts";
 import { CachingEvaluator } from "./caching-evaluator.ts";
 import { type InputSource, jsonInputValue, parseInputSource, pojoText } from "./lookup-input.ts";
-import { ConfigReader, isJsonObject, NOTHING_ADDED } from "./parseable-enrichment.ts";
+import { ConfigReader, isJsonObject, type LookupPolicy, NOTHING_ADDED } from "./parseable-enrichment.ts";
 import { countPlaceholders } from "./sql-placeholders.ts";
 
 /**
@@ -66,7 +66,7 @@ export interface SqlQueryInput {
 }
 
 /** The parsed `sql_query_enrichment_config`. */
-export interface SqlQueryConfig {
+export interface SqlQueryConfig extends LookupPolicy {
   readonly schemaKey: SchemaKey;
   readonly inputs: readonly SqlQueryInput[];
   readonly connection: SqlConnectionConfig;
@@ -75,8 +75,6 @@ export interface SqlQueryConfig {
   readonly outputSchema: string;
   readonly describes: "ALL_ROWS" | "EVERY_ROW";
   readonly propertyNames: PropertyNames;
-  readonly cache: { readonly size: number; readonly ttl: number };
-  readonly ignoreOnError: boolean;
 }
 
 const criterion = schemaCriterion(
@@ -189,14 +187,8 @@ export function parseSqlQueryConfig(json: unknown): Result<SqlQueryConfig, Enric
     "PropertyName",
   );
   if (!propertyNames.ok) return propertyNames;
-  const size = reader.integer(data, ["parameters", "cache", "size"], 0);
-  if (!size.ok) return size;
-  const ttl = reader.integer(data, ["parameters", "cache", "ttl"], 0);
-  if (!ttl.ok) return ttl;
-  const ignore = reader.at(data, ["parameters", "ignoreOnError"]);
-  if (ignore !== undefined && ignore !== null && typeof ignore !== "boolean") {
-    return err(reader.error("parameters.ignoreOnError", "ignoreOnError must be a boolean"));
-  }
+  const policy = reader.lookupPolicy(data);
+  if (!policy.ok) return policy;
   return ok({
     schemaKey,
     inputs,
@@ -206,8 +198,7 @@ export function parseSqlQueryConfig(json: unknown): Result<SqlQueryConfig, Enric
     outputSchema: formatSchemaKey(schemaKeyOut.value),
     describes: describes.value,
     propertyNames: propertyNames.value,
-    cache: { size: size.value, ttl: ttl.value },
-    ignoreOnError: ignore === true,
+    ...policy.value,
   });
 }
 
