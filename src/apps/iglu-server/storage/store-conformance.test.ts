@@ -5,46 +5,12 @@
  * `test`), skipped with a message when that server does not answer. Each Postgres test works in
  * its own namespace (Postgres schema), dropped afterwards, so runs can share a database.
  */
-import { afterAll, describe, expect, test } from "bun:test";
-import {
-  type PostgresStores,
-  postgresStores,
-  REAL_POSTGRES,
-  realPostgresProblem,
-} from "../../../../test/iglu/postgres-under-test.ts";
-import { startPglite } from "../../../adapters/engines/pglite.ts";
-import type { RunningEngine } from "../../../adapters/engines/running-engine.ts";
-import { MemorySchemaStore } from "./memory-store.ts";
+import { describe, expect, test } from "bun:test";
+import { onEveryStore } from "../../../../test/iglu/postgres-under-test.ts";
 import { migrateSchemaStore, PostgresSchemaStore } from "./postgres-store.ts";
 import { schemaStoreConformance } from "./store-conformance.ts";
 
-schemaStoreConformance("memory store", async () => ({
-  store: new MemorySchemaStore(),
-  close: async () => {},
-}));
-
-let pglite: RunningEngine | undefined;
-let embedded: PostgresStores | undefined;
-const embeddedReady = (async () => {
-  pglite = await startPglite();
-  embedded = postgresStores(pglite.url, true);
-  return embedded;
-})();
-afterAll(async () => {
-  await embedded?.end();
-  await pglite?.stop();
-});
-
-schemaStoreConformance("Postgres store on PGlite", async () => (await embeddedReady).fresh());
-
-const problem = await realPostgresProblem();
-if (problem === null) {
-  const real = postgresStores(REAL_POSTGRES, false);
-  afterAll(() => real.end());
-  schemaStoreConformance("Postgres store on PostgreSQL at 127.0.0.1:5432/test", () => real.fresh());
-} else {
-  console.warn(`skipping the PostgreSQL schema-store suite: ${REAL_POSTGRES} is unreachable (${problem})`);
-}
+const embeddedReady = (await onEveryStore("SchemaStore", schemaStoreConformance)).pglite;
 
 describe("Postgres store migrations", () => {
   test("creating the tables again changes nothing and keeps the data", async () => {
